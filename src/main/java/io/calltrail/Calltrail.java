@@ -1,0 +1,167 @@
+package io.calltrail;
+
+import ch.qos.logback.classic.Level;
+import io.calltrail.app.Server;
+import io.calltrail.app.Settings;
+import io.calltrail.app.SettingsLoader;
+import io.calltrail.store.Database;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Entry point: the command line, nothing else. */
+@Command(name = "calltrail", mixinStandardHelpOptions = true, versionProvider = Calltrail.Version.class,
+        description = "Self-hosted phone-call conversion tracking server.",
+        subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, Calltrail.VersionCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Calltrail implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Calltrail()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** Options shared by every command that needs settings. */
+    static final class SettingsOptions {
+        @Option(names = "--config", paramLabel = "FILE", description = "Settings file (properties format).")
+        Path config;
+        @Option(names = "--data", paramLabel = "DIR", description = "Data folder for the embedded database (default ./data).")
+        String data;
+        @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "Database URL, e.g. jdbc:postgresql://host/db (default: embedded H2).")
+        String dbUrl;
+        @Option(names = "--db-user", paramLabel = "USER", description = "Database user.")
+        String dbUser;
+        @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Database password (prefer CALLTRAIL_DB_PASSWORD).")
+        String dbPassword;
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any setting, e.g. --set tracking.rateLimitPerMinute=600.")
+        Map<String, String> extra = new LinkedHashMap<>();
+
+        Map<String, String> flags() {
+            Map<String, String> flags = new LinkedHashMap<>(extra);
+            put(flags, "data.dir", data);
+            put(flags, "db.url", dbUrl);
+            put(flags, "db.user", dbUser);
+            put(flags, "db.password", dbPassword);
+            return flags;
+        }
+
+        static void put(Map<String, String> flags, String key, Object value) {
+            if (value != null) {
+                flags.put(key, value.toString());
+            }
+        }
+
+        Settings load(Map<String, String> flags) {
+            Settings settings = SettingsLoader.load(config, System.getenv(), flags);
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.calltrail")).setLevel(Level.toLevel(settings.logLevel()));
+            return settings;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+        @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 8080).")
+        Integer port;
+        @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1).")
+        String host;
+        @Option(names = "--demo", description = "Seed the demo account, property, pool and the page /demo/.")
+        boolean demo;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Map<String, String> flags = options.flags();
+            SettingsOptions.put(flags, "http.port", port);
+            SettingsOptions.put(flags, "http.host", host);
+            if (demo) {
+                flags.put("demo", "true");
+            }
+            Settings settings = loadOrReport(options, flags);
+            if (settings == null) {
+                return 2;
+            }
+            Server server = Server.start(settings, Clock.systemUTC());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "calltrail-shutdown"));
+            String base = settings.publicUrl().toString();
+            System.out.println();
+            System.out.println("Calltrail " + Version.current() + " is listening on http://" + settings.httpHost() + ":" + server.port());
+            System.out.println("  Dashboard:  " + base + "/");
+            server.ownerKey().ifPresent(key -> System.out.println(
+                    "  Owner API key (shown once, keep it safe):  " + key));
+            server.demo().ifPresent(demoSeed -> {
+                System.out.println("  Demo page:  " + base + "/demo/?gclid=demo-click-1");
+                System.out.println("  Demo API key:  " + (demoSeed.apiKey() == null
+                        ? "(shown when the demo was first seeded)" : demoSeed.apiKey()));
+                System.out.println("  Try:  curl -H 'Authorization: Bearer <demo API key>' " + base + "/api/v1/pools");
+            });
+            System.out.println();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Apply database migrations and exit.")
+    static final class Migrate implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+
+        @Override
+        public Integer call() {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            try (Database database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 2)) {
+                int applied = database.migrate();
+                System.out.println("database is current; " + applied + " migration(s) applied");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "version", description = "Print the version.")
+    static final class VersionCommand implements Runnable {
+        @Override
+        public void run() {
+            System.out.println("calltrail " + Version.current());
+        }
+    }
+
+    private static Settings loadOrReport(SettingsOptions options, Map<String, String> flags) {
+        try {
+            return options.load(flags);
+        } catch (SettingsLoader.InvalidSettingsException e) {
+            System.err.println(e.getMessage());
+            return null;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        static String current() {
+            String version = Calltrail.class.getPackage().getImplementationVersion();
+            return version == null ? "development" : version;
+        }
+
+        @Override
+        public String[] getVersion() {
+            return new String[] {"calltrail " + current()};
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.calltrail.account;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** SQL for accounts and API keys. */
+public final class AccountStore {
+    private static final RowMapper<Account> ACCOUNT = (rs, ctx) -> new Account(rs.getLong("id"),
+            rs.getString("name"), rs.getBoolean("is_operator"), rs.getTimestamp("created_at").toInstant());
+
+    private final Jdbi jdbi;
+
+    public AccountStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Account insertAccount(Handle handle, String name, boolean operator, Instant now) {
+        long id = handle.createUpdate("""
+                        INSERT INTO account (name, is_operator, created_at) VALUES (:name, :operator, :now)""")
+                .bind("name", name)
+                .bind("operator", operator)
+                .bind("now", now)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+        return new Account(id, name, operator, now);
+    }
+
+    public ApiKey insertKey(Handle handle, long accountId, String name, String secret, Instant now) {
+        String prefix = ApiKeySecrets.displayPrefix(secret);
+        long id = handle.createUpdate("""
+                        INSERT INTO api_key (account_id, name, prefix, key_hash, created_at)
+                        VALUES (:account, :name, :prefix, :hash, :now)""")
+                .bind("account", accountId)
+                .bind("name", name)
+                .bind("prefix", prefix)
+                .bind("hash", ApiKeySecrets.hash(secret))
+                .bind("now", now)
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+        return new ApiKey(id, accountId, name, prefix, now, null);
+    }
+
+    public Optional<Account> accountByKey(String secret) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT a.id, a.name, a.is_operator, a.created_at
+                          FROM api_key k JOIN account a ON a.id = k.account_id
+                         WHERE k.key_hash = :hash AND k.revoked_at IS NULL""")
+                .bind("hash", ApiKeySecrets.hash(secret))
+                .map(ACCOUNT)
+                .findOne());
+    }
+
+    public Optional<Account> account(long id) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT id, name, is_operator, created_at FROM account WHERE id = :id")
+                .bind("id", id)
+                .map(ACCOUNT)
+                .findOne());
+    }
+
+    public List<Account> accounts() {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT id, name, is_operator, created_at FROM account ORDER BY id")
+                .map(ACCOUNT)
+                .list());
+    }
+
+    public List<ApiKey> keys(long accountId) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT id, account_id, name, prefix, created_at, revoked_at
+                          FROM api_key WHERE account_id = :account ORDER BY id""")
+                .bind("account", accountId)
+                .map((rs, ctx) -> new ApiKey(rs.getLong("id"), rs.getLong("account_id"), rs.getString("name"),
+                        rs.getString("prefix"), rs.getTimestamp("created_at").toInstant(),
+                        rs.getTimestamp("revoked_at") == null ? null : rs.getTimestamp("revoked_at").toInstant()))
+                .list());
+    }
+
+    /** Revokes a key of this account; false when the account has no such key. */
+    public boolean revokeKey(long accountId, long keyId, Instant now) {
+        return jdbi.withHandle(handle -> handle.createUpdate("""
+                        UPDATE api_key SET revoked_at = COALESCE(revoked_at, :now)
+                         WHERE id = :id AND account_id = :account""")
+                .bind("now", now)
+                .bind("id", keyId)
+                .bind("account", accountId)
+                .execute()) == 1;
+    }
+
+    public boolean isSetUp() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM instance_setup")
+                .mapTo(Integer.class).one()) > 0;
+    }
+
+    public void markSetUp(Handle handle, long ownerAccountId, Instant now) {
+        handle.createUpdate("""
+                        INSERT INTO instance_setup (singleton, owner_account_id, created_at) VALUES (1, :owner, :now)""")
+                .bind("owner", ownerAccountId)
+                .bind("now", now)
+                .execute();
+    }
+}

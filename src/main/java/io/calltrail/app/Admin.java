@@ -1,0 +1,51 @@
+package io.calltrail.app;
+
+import io.calltrail.account.Account;
+import io.javalin.http.Context;
+
+/** What every admin handler needs from a request: the authenticated account and ids from the path. */
+public final class Admin {
+    static final String ACCOUNT_ATTRIBUTE = "calltrail.account";
+
+    private Admin() {
+    }
+
+    public static Account account(Context ctx) {
+        Account account = ctx.attribute(ACCOUNT_ATTRIBUTE);
+        if (account == null) {
+            throw new ApiError(401, "unauthenticated", null, "missing or invalid API key");
+        }
+        return account;
+    }
+
+    /** A numeric id from the path; anything else names nothing, so it is a 404. */
+    public static long pathId(Context ctx, String what) {
+        try {
+            long id = Long.parseLong(ctx.pathParam("id"));
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ApiError.notFound(what);
+    }
+
+    /** An optional numeric filter from the query string, e.g. {@code ?property=3}. */
+    public static Long queryId(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new ApiError(400, "invalid_query", name, name + " must be a numeric id");
+        }
+    }
+
+    /** A required reference to another resource in a request body. */
+    public static long requiredId(JsonBody body, String field) {
+        return body.optionalLong(field).orElseThrow(() -> ApiError.invalid(body.path(field), body.path(field) + " is required"));
+    }
+}

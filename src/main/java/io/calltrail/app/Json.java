@@ -1,0 +1,58 @@
+package io.calltrail.app;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import java.time.Instant;
+
+/** The one JSON mapper: snake_case fields, ISO-8601 instants, no nulls dropped silently on input. */
+public final class Json {
+    public static final ObjectMapper MAPPER = create();
+
+    private Json() {
+    }
+
+    private static ObjectMapper create() {
+        SimpleModule time = new SimpleModule("instants");
+        time.addSerializer(Instant.class, ToStringSerializer.instance);
+        JsonMapper mapper = JsonMapper.builder()
+                .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .serializationInclusion(JsonInclude.Include.ALWAYS)
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .addModule(time)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
+        return mapper;
+    }
+
+    /** Parses a request body; malformed JSON is a 400 that says where it broke. */
+    public static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiError.badRequest("malformed_json", "request body is empty; expected JSON");
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw ApiError.badRequest("malformed_json", "request body is not valid JSON" + where);
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass(), e);
+        }
+    }
+}

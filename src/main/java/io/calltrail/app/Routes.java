@@ -1,0 +1,74 @@
+package io.calltrail.app;
+
+import io.calltrail.account.AccountHandlers;
+import io.calltrail.pool.PoolHandlers;
+import io.calltrail.property.PropertyHandlers;
+import io.calltrail.tracking.SourceRuleHandlers;
+import io.calltrail.tracking.TrackingHandlers;
+import io.javalin.Javalin;
+
+/** Every URL the server answers, in one place. */
+final class Routes {
+    private Routes() {
+    }
+
+    record Handlers(Health health, TrackingHandlers tracking, AccountHandlers accounts, PropertyHandlers properties,
+                    PoolHandlers pools, SourceRuleHandlers rules, Pages pages) {
+    }
+
+    static void wire(Javalin app, Handlers h) {
+        app.get("/health/live", h.health()::live);
+        app.get("/health/ready", h.health()::ready);
+        app.get("/metrics", h.health()::metrics);
+
+        app.options("/v1/sessions", h.tracking()::preflight);
+        app.post("/v1/sessions", h.tracking()::openSession);
+        app.options("/v1/events", h.tracking()::preflight);
+        app.post("/v1/events", h.tracking()::recordEvents);
+        app.options("/v1/amp/{propertyKey}", h.tracking()::preflight);
+        app.get("/v1/amp/{propertyKey}", h.tracking()::ampNumber);
+
+        app.get("/api/v1/account", h.accounts()::current);
+        app.get("/api/v1/accounts", h.accounts()::listAccounts);
+        app.post("/api/v1/accounts", h.accounts()::createAccount);
+        app.get("/api/v1/api-keys", h.accounts()::listKeys);
+        app.post("/api/v1/api-keys", h.accounts()::createKey);
+        app.delete("/api/v1/api-keys/{id}", h.accounts()::revokeKey);
+
+        app.get("/api/v1/properties", h.properties()::list);
+        app.post("/api/v1/properties", h.properties()::create);
+        app.get("/api/v1/properties/{id}", h.properties()::get);
+        app.patch("/api/v1/properties/{id}", h.properties()::update);
+        app.delete("/api/v1/properties/{id}", h.properties()::delete);
+
+        app.get("/api/v1/target-numbers", h.properties()::listTargets);
+        app.post("/api/v1/target-numbers", h.properties()::createTarget);
+        app.get("/api/v1/target-numbers/{id}", h.properties()::getTarget);
+        app.patch("/api/v1/target-numbers/{id}", h.properties()::updateTarget);
+        app.delete("/api/v1/target-numbers/{id}", h.properties()::deleteTarget);
+
+        app.get("/api/v1/pools", h.pools()::listPools);
+        app.post("/api/v1/pools", h.pools()::createPool);
+        app.get("/api/v1/pools/{id}", h.pools()::getPool);
+        app.patch("/api/v1/pools/{id}", h.pools()::updatePool);
+        app.delete("/api/v1/pools/{id}", h.pools()::deletePool);
+        app.get("/api/v1/pools/{id}/stats", h.pools()::poolStats);
+        app.get("/api/v1/pools/{id}/leases", h.pools()::leases);
+
+        app.get("/api/v1/tracking-numbers", h.pools()::listNumbers);
+        app.post("/api/v1/tracking-numbers", h.pools()::createNumber);
+        app.get("/api/v1/tracking-numbers/{id}", h.pools()::getNumber);
+        app.patch("/api/v1/tracking-numbers/{id}", h.pools()::updateNumber);
+        app.delete("/api/v1/tracking-numbers/{id}", h.pools()::deleteNumber);
+
+        app.get("/api/v1/source-rules", h.rules()::list);
+        app.post("/api/v1/source-rules", h.rules()::create);
+        app.get("/api/v1/source-rules/{id}", h.rules()::get);
+        app.patch("/api/v1/source-rules/{id}", h.rules()::update);
+        app.delete("/api/v1/source-rules/{id}", h.rules()::delete);
+
+        app.get("/", h.pages()::home);
+        app.get("/demo", ctx -> ctx.redirect("/demo/"));
+        app.get("/demo/", h.pages()::demo);
+    }
+}

@@ -1,0 +1,207 @@
+package io.calltrail.app;
+
+import io.calltrail.account.AccountHandlers;
+import io.calltrail.account.AccountStore;
+import io.calltrail.account.Bootstrap;
+import io.calltrail.metrics.Metrics;
+import io.calltrail.pool.Leases;
+import io.calltrail.pool.PoolHandlers;
+import io.calltrail.pool.PoolStore;
+import io.calltrail.privacy.VisitorHasher;
+import io.calltrail.property.PropertyHandlers;
+import io.calltrail.property.PropertyStore;
+import io.calltrail.store.Database;
+import io.calltrail.tracking.Bots;
+import io.calltrail.tracking.Events;
+import io.calltrail.tracking.PropertyCatalog;
+import io.calltrail.tracking.RateLimiter;
+import io.calltrail.tracking.Sessions;
+import io.calltrail.tracking.SourceRuleHandlers;
+import io.calltrail.tracking.SourceRuleStore;
+import io.calltrail.tracking.TrackingHandlers;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Assembles the slices into one running server: the only place where parts are wired together. */
+public final class Server implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+    private static final String ERROR_WRITTEN = "calltrail.error";
+
+    private final Settings settings;
+    private final Database database;
+    private final Javalin app;
+    private final ScheduledExecutorService maintenance;
+    private final Optional<String> ownerKey;
+    private final Optional<Demo.Seeded> demo;
+
+    private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
+                   Optional<String> ownerKey, Optional<Demo.Seeded> demo) {
+        this.settings = settings;
+        this.database = database;
+        this.app = app;
+        this.maintenance = maintenance;
+        this.ownerKey = ownerKey;
+        this.demo = demo;
+    }
+
+    public static Server start(Settings settings, Clock clock) {
+        Database database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize());
+        try {
+            return start(settings, clock, database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static Server start(Settings settings, Clock clock, Database database) {
+        if (database.kind() == Database.Kind.H2) {
+            log.info("database: embedded H2 at {}", settings.dataDir().toAbsolutePath().normalize());
+            log.warn("H2 is for a single instance; to run several instances behind a load balancer, use PostgreSQL (--db-url)");
+        } else {
+            log.info("database: PostgreSQL at {}", settings.dbUrl().replaceAll("password=[^&;]*", "password=***"));
+        }
+        database.migrate();
+
+        var jdbi = database.jdbi();
+        Metrics metrics = new Metrics();
+        AccountStore accounts = new AccountStore(jdbi);
+        PropertyStore properties = new PropertyStore(jdbi);
+        PoolStore pools = new PoolStore();
+        Leases leases = new Leases(jdbi, clock, metrics);
+        PropertyCatalog catalog = new PropertyCatalog(jdbi, clock, Duration.ofSeconds(settings.settingsRefreshSeconds()));
+        VisitorHasher hasher = new VisitorHasher(jdbi, clock);
+        Sessions sessions = new Sessions(jdbi, clock, leases, hasher, metrics);
+        Events events = new Events(jdbi, clock, metrics);
+        Runnable changed = catalog::invalidate;
+
+        Optional<String> ownerKey = Bootstrap.ensureOwner(jdbi, accounts, clock, settings.adminApiKey());
+        Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings)) : Optional.empty();
+
+        Routes.Handlers handlers = new Routes.Handlers(
+                new Health(database, metrics),
+                new TrackingHandlers(catalog, sessions, events, Bots.load(),
+                        new RateLimiter(settings.rateLimitPerMinute(), clock), metrics, clock, settings.trustForwardedHeaders()),
+                new AccountHandlers(jdbi, accounts, clock),
+                new PropertyHandlers(jdbi, properties, clock, changed),
+                new PoolHandlers(jdbi, pools, properties, leases, clock, settings.defaultIdleTimeoutMinutes() * 60,
+                        settings.defaultLingerMinutes() * 60, changed),
+                new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, changed),
+                new Pages());
+
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.http.maxRequestSize = 1_000_000;
+            config.http.prefer405over404 = true;
+            config.jetty.defaultHost = settings.httpHost();
+            config.jetty.defaultPort = settings.httpPort();
+            config.requestLogger.http((ctx, millis) -> metrics.httpRequest(ctx.method().name(), routeOf(ctx),
+                    ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000))));
+        });
+        app.before("/api/*", ctx -> {
+            String header = ctx.header("Authorization");
+            if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                throw new ApiError(401, "unauthenticated", "Authorization", "send Authorization: Bearer <api key>");
+            }
+            ctx.attribute(Admin.ACCOUNT_ATTRIBUTE, accounts.accountByKey(header.substring(7).strip())
+                    .orElseThrow(() -> new ApiError(401, "unauthenticated", "Authorization", "unknown or revoked API key")));
+        });
+        app.exception(ApiError.class, (error, ctx) -> writeError(ctx, error.status(), error.code(), error.field(), error.getMessage()));
+        app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
+                error.getStatus() == 413 ? "body_too_large" : "http_" + error.getStatus(), null, error.getMessage()));
+        app.exception(Exception.class, (error, ctx) -> {
+            log.error("unexpected error on {} {}", ctx.method(), ctx.path(), error);
+            writeError(ctx, 500, "internal_error", null, "internal error; the request was not completed");
+        });
+        app.error(404, ctx -> {
+            if (ctx.attribute(ERROR_WRITTEN) == null) {
+                writeError(ctx, 404, "not_found", null, "no such resource: " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> {
+            if (ctx.attribute(ERROR_WRITTEN) == null) {
+                writeError(ctx, 405, "method_not_allowed", null, ctx.method() + " is not allowed on " + ctx.path());
+            }
+        });
+        Routes.wire(app, handlers);
+        app.start();
+
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "calltrail-maintenance");
+            thread.setDaemon(true);
+            return thread;
+        });
+        maintenance.scheduleWithFixedDelay(() -> guarded("pool gauges", () ->
+                metrics.poolState(jdbi.withHandle(handle -> pools.readings(handle, clock.instant())))), 0, 15, TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(() -> guarded("salt purge", hasher::purgeOldSalts), 1, 3600, TimeUnit.SECONDS);
+        return new Server(settings, database, app, maintenance, ownerKey, demo);
+    }
+
+    private static void guarded(String task, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            log.warn("{} failed: {}", task, e.toString());
+        }
+    }
+
+    private static String routeOf(io.javalin.http.Context ctx) {
+        try {
+            String path = ctx.endpointHandlerPath();
+            return path == null || path.isEmpty() ? "unmatched" : path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    private static void writeError(io.javalin.http.Context ctx, int status, String code, String field, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        if (field != null) {
+            body.put("field", field);
+        }
+        body.put("message", message);
+        ctx.attribute(ERROR_WRITTEN, true);
+        ctx.status(status).json(body);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    /** The owner's API key if this start created the owner account, else empty. */
+    public Optional<String> ownerKey() {
+        return ownerKey;
+    }
+
+    public Optional<Demo.Seeded> demo() {
+        return demo;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        maintenance.shutdownNow();
+        app.stop();
+        database.close();
+    }
+}

@@ -1,0 +1,72 @@
+package io.calltrail.phone;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.Phonenumber;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A phone number in E.164 form. Parsed once, at the edge, with libphonenumber; travels as E.164.
+ */
+public record PhoneNumber(String e164) {
+    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+
+    public PhoneNumber {
+        Objects.requireNonNull(e164, "e164");
+        if (!e164.matches("\\+[1-9][0-9]{6,14}")) {
+            throw new IllegalArgumentException("not an E.164 number: " + e164);
+        }
+    }
+
+    /**
+     * Parses a number as written (any punctuation, {@code tel:} prefix, national or international form),
+     * using {@code defaultCountry} (ISO 3166 alpha-2) for national forms. Empty when it is not a valid number.
+     */
+    public static Optional<PhoneNumber> parse(String raw, String defaultCountry) {
+        if (raw == null || raw.isBlank() || raw.length() > 64) {
+            return Optional.empty();
+        }
+        String text = raw.strip();
+        if (text.regionMatches(true, 0, "tel:", 0, 4)) {
+            text = text.substring(4);
+        }
+        text = text.replace("%20", " ").replace("%2B", "+").replace("%2b", "+");
+        try {
+            Phonenumber.PhoneNumber parsed = UTIL.parse(text, defaultCountry);
+            if (!UTIL.isValidNumber(parsed)) {
+                return Optional.empty();
+            }
+            return Optional.of(new PhoneNumber(UTIL.format(parsed, PhoneNumberFormat.E164)));
+        } catch (NumberParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static boolean isSupportedCountry(String country) {
+        return country != null && UTIL.getSupportedRegions().contains(country);
+    }
+
+    /** The national format of the number's own country, e.g. {@code (512) 555-0100}. */
+    public String national() {
+        return format(PhoneNumberFormat.NATIONAL);
+    }
+
+    public String international() {
+        return format(PhoneNumberFormat.INTERNATIONAL);
+    }
+
+    private String format(PhoneNumberFormat style) {
+        try {
+            return UTIL.format(UTIL.parse(e164, null), style);
+        } catch (NumberParseException e) {
+            throw new IllegalStateException("E.164 number did not parse: " + e164, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return e164;
+    }
+}

@@ -1,0 +1,231 @@
+package io.calltrail.pool;
+
+import io.calltrail.metrics.Metrics.PoolReading;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** SQL for pools and tracking numbers (their settings; lease state lives in {@link LeaseStore}). */
+public final class PoolStore {
+    private static final RowMapper<Pool> POOL = (rs, ctx) -> new Pool(
+            rs.getLong("id"), rs.getLong("account_id"), rs.getLong("property_id"), rs.getString("name"),
+            rs.getInt("idle_timeout_seconds"), rs.getInt("linger_seconds"),
+            Pool.OverflowPolicy.fromWire(rs.getString("overflow_policy")), rs.getString("fallback_e164"),
+            rs.getTimestamp("created_at").toInstant());
+    private static final RowMapper<TrackingNumber> NUMBER = (rs, ctx) -> new TrackingNumber(
+            rs.getLong("id"), rs.getLong("account_id"), rs.getLong("property_id"), rs.getString("e164"),
+            rs.getString("name"), rs.getString("provider"), rs.getString("forward_to"),
+            rs.getObject("pool_id") == null ? null : rs.getLong("pool_id"), rs.getString("source_name"),
+            rs.getTimestamp("created_at").toInstant());
+    private static final String POOL_COLUMNS = """
+            id, account_id, property_id, name, idle_timeout_seconds, linger_seconds, overflow_policy, fallback_e164, created_at
+            """;
+    private static final String NUMBER_COLUMNS = """
+            id, account_id, property_id, e164, name, provider, forward_to, pool_id, source_name, created_at
+            """;
+
+    public Pool insertPool(Handle handle, Pool pool) {
+        long id = handle.createUpdate("""
+                        INSERT INTO pool (account_id, property_id, name, idle_timeout_seconds, linger_seconds,
+                                          overflow_policy, fallback_e164, created_at)
+                        VALUES (:account, :property, :name, :idle, :linger, :policy, :fallback, :now)""")
+                .bind("account", pool.accountId())
+                .bind("property", pool.propertyId())
+                .bind("name", pool.name())
+                .bind("idle", pool.idleTimeoutSeconds())
+                .bind("linger", pool.lingerSeconds())
+                .bind("policy", pool.overflowPolicy().toString())
+                .bind("fallback", pool.fallbackE164())
+                .bind("now", pool.createdAt())
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+        return pool(handle, pool.accountId(), id).orElseThrow();
+    }
+
+    public void updatePool(Handle handle, Pool pool) {
+        handle.createUpdate("""
+                        UPDATE pool SET name = :name, idle_timeout_seconds = :idle, linger_seconds = :linger,
+                               overflow_policy = :policy, fallback_e164 = :fallback
+                         WHERE id = :id AND account_id = :account""")
+                .bind("name", pool.name())
+                .bind("idle", pool.idleTimeoutSeconds())
+                .bind("linger", pool.lingerSeconds())
+                .bind("policy", pool.overflowPolicy().toString())
+                .bind("fallback", pool.fallbackE164())
+                .bind("id", pool.id())
+                .bind("account", pool.accountId())
+                .execute();
+    }
+
+    public Optional<Pool> pool(Handle handle, long accountId, long id) {
+        return handle.createQuery("SELECT " + POOL_COLUMNS + " FROM pool WHERE id = :id AND account_id = :account")
+                .bind("id", id)
+                .bind("account", accountId)
+                .map(POOL)
+                .findOne();
+    }
+
+    public List<Pool> pools(Handle handle, long accountId, Long propertyId) {
+        return handle.createQuery("SELECT " + POOL_COLUMNS + """
+                         FROM pool WHERE account_id = :account AND (CAST(:property AS BIGINT) IS NULL OR property_id = :property)
+                         ORDER BY id""")
+                .bind("account", accountId)
+                .bind("property", propertyId)
+                .map(POOL)
+                .list();
+    }
+
+    public boolean deletePool(Handle handle, long accountId, long id) {
+        return handle.createUpdate("DELETE FROM pool WHERE id = :id AND account_id = :account")
+                .bind("id", id)
+                .bind("account", accountId)
+                .execute() == 1;
+    }
+
+    public TrackingNumber insertNumber(Handle handle, TrackingNumber number) {
+        long id = handle.createUpdate("""
+                        INSERT INTO tracking_number (account_id, property_id, e164, name, provider, forward_to, pool_id,
+                                                     source_name, free_at, lease_version, created_at)
+                        VALUES (:account, :property, :e164, :name, :provider, :forward, :pool, :source, :now, 0, :now)""")
+                .bind("account", number.accountId())
+                .bind("property", number.propertyId())
+                .bind("e164", number.e164())
+                .bind("name", number.name())
+                .bind("provider", number.provider())
+                .bind("forward", number.forwardTo())
+                .bind("pool", number.poolId())
+                .bind("source", number.sourceName())
+                .bind("now", number.createdAt())
+                .executeAndReturnGeneratedKeys("id")
+                .mapTo(Long.class)
+                .one();
+        return number(handle, number.accountId(), id).orElseThrow();
+    }
+
+    /**
+     * Updates a number's settings. Moving it to another pool (or out of its pool) ends its lease, with a
+     * compare-and-set like every change of holder.
+     */
+    public void updateNumber(Handle handle, TrackingNumber number, boolean poolChanged, Instant now) {
+        handle.createUpdate("""
+                        UPDATE tracking_number SET e164 = :e164, name = :name, provider = :provider, forward_to = :forward,
+                               pool_id = :pool, source_name = :source
+                         WHERE id = :id AND account_id = :account""")
+                .bind("e164", number.e164())
+                .bind("name", number.name())
+                .bind("provider", number.provider())
+                .bind("forward", number.forwardTo())
+                .bind("pool", number.poolId())
+                .bind("source", number.sourceName())
+                .bind("id", number.id())
+                .bind("account", number.accountId())
+                .execute();
+        if (poolChanged) {
+            handle.createUpdate("""
+                            UPDATE lease SET released_at = :now
+                             WHERE tracking_number_id = :id AND released_at IS NULL AND linger_until > :now""")
+                    .bind("now", now)
+                    .bind("id", number.id())
+                    .execute();
+            handle.createUpdate("""
+                            UPDATE tracking_number SET holder_session_id = NULL, holder_lease_id = NULL, idle_until = NULL,
+                                   free_at = :now, lease_version = lease_version + 1
+                             WHERE id = :id AND account_id = :account""")
+                    .bind("now", now)
+                    .bind("id", number.id())
+                    .bind("account", number.accountId())
+                    .execute();
+        }
+    }
+
+    public Optional<TrackingNumber> number(Handle handle, long accountId, long id) {
+        return handle.createQuery("SELECT " + NUMBER_COLUMNS + " FROM tracking_number WHERE id = :id AND account_id = :account")
+                .bind("id", id)
+                .bind("account", accountId)
+                .map(NUMBER)
+                .findOne();
+    }
+
+    public List<TrackingNumber> numbers(Handle handle, long accountId, Long propertyId, Long poolId) {
+        return handle.createQuery("SELECT " + NUMBER_COLUMNS + """
+                         FROM tracking_number
+                        WHERE account_id = :account
+                          AND (CAST(:property AS BIGINT) IS NULL OR property_id = :property)
+                          AND (CAST(:pool AS BIGINT) IS NULL OR pool_id = :pool)
+                        ORDER BY id""")
+                .bind("account", accountId)
+                .bind("property", propertyId)
+                .bind("pool", poolId)
+                .map(NUMBER)
+                .list();
+    }
+
+    public boolean e164Taken(Handle handle, String e164, long exceptId) {
+        return handle.createQuery("SELECT COUNT(*) FROM tracking_number WHERE e164 = :e164 AND id <> :id")
+                .bind("e164", e164)
+                .bind("id", exceptId)
+                .mapTo(Integer.class)
+                .one() > 0;
+    }
+
+    public boolean deleteNumber(Handle handle, long accountId, long id) {
+        return handle.createUpdate("DELETE FROM tracking_number WHERE id = :id AND account_id = :account")
+                .bind("id", id)
+                .bind("account", accountId)
+                .execute() == 1;
+    }
+
+    /** Size and use of every pool of every account, for the metrics gauges. */
+    public List<PoolReading> readings(Handle handle, Instant now) {
+        return handle.createQuery("""
+                        SELECT p.account_id, p.id,
+                               COUNT(n.id) AS size,
+                               SUM(CASE WHEN n.idle_until > :now THEN 1 ELSE 0 END) AS in_use,
+                               SUM(CASE WHEN n.idle_until <= :now AND n.free_at > :now THEN 1 ELSE 0 END) AS lingering
+                          FROM pool p LEFT JOIN tracking_number n ON n.pool_id = p.id
+                         GROUP BY p.account_id, p.id""")
+                .bind("now", now)
+                .map((rs, ctx) -> new PoolReading(rs.getLong("account_id"), rs.getLong("id"), rs.getInt("size"),
+                        rs.getInt("in_use"), rs.getInt("lingering")))
+                .list();
+    }
+
+    /** Counts that tell whether a pool is big enough, over [from, to). */
+    public PoolStats stats(Handle handle, Pool pool, Instant now, Instant from, Instant to) {
+        PoolReading reading = handle.createQuery("""
+                        SELECT COUNT(id) AS size,
+                               SUM(CASE WHEN idle_until > :now THEN 1 ELSE 0 END) AS in_use,
+                               SUM(CASE WHEN idle_until <= :now AND free_at > :now THEN 1 ELSE 0 END) AS lingering
+                          FROM tracking_number WHERE pool_id = :pool AND account_id = :account""")
+                .bind("now", now)
+                .bind("pool", pool.id())
+                .bind("account", pool.accountId())
+                .map((rs, ctx) -> new PoolReading(pool.accountId(), pool.id(), rs.getInt("size"), rs.getInt("in_use"),
+                        rs.getInt("lingering")))
+                .one();
+        int leases = handle.createQuery("""
+                        SELECT COUNT(*) FROM lease WHERE pool_id = :pool AND account_id = :account
+                           AND leased_at >= :from AND leased_at < :to""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        int reused = handle.createQuery("""
+                        SELECT COUNT(*) FROM lease WHERE pool_id = :pool AND account_id = :account AND reused = TRUE
+                           AND leased_at >= :from AND leased_at < :to""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        int exhaustions = handle.createQuery("""
+                        SELECT COUNT(*) FROM pool_exhaustion WHERE pool_id = :pool AND account_id = :account
+                           AND occurred_at >= :from AND occurred_at < :to""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        return new PoolStats(pool.id(), reading.size(), reading.inUse(), reading.lingering(),
+                reading.size() - reading.inUse() - reading.lingering(), leases, reused, exhaustions, from, to);
+    }
+
+    public record PoolStats(long poolId, int size, int inUse, int lingering, int free, int leases, int reusedLeases,
+                            int exhaustions, Instant from, Instant to) {
+    }
+}

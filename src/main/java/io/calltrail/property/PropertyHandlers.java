@@ -1,0 +1,237 @@
+package io.calltrail.property;
+
+import io.calltrail.account.Account;
+import io.calltrail.app.Admin;
+import io.calltrail.app.ApiError;
+import io.calltrail.app.JsonBody;
+import io.calltrail.phone.PhoneNumber;
+import io.calltrail.property.Property.AttributionModel;
+import io.calltrail.store.UniqueViolation;
+import io.javalin.http.Context;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/** Admin API for properties and their target numbers. */
+public final class PropertyHandlers {
+    private static final Set<String> PROPERTY_FIELDS = Set.of("name", "public_key", "domains", "country", "time_zone",
+            "currency", "attribution_model", "session_timeout_seconds");
+    private static final Set<String> TARGET_FIELDS = Set.of("property_id", "number", "label");
+    private static final Pattern PUBLIC_KEY = Pattern.compile("[A-Za-z0-9_-]{3,64}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jdbi jdbi;
+    private final PropertyStore store;
+    private final Clock clock;
+    private final Runnable onChange;
+
+    /** @param onChange called after every change, so cached tracking settings are reloaded */
+    public PropertyHandlers(Jdbi jdbi, PropertyStore store, Clock clock, Runnable onChange) {
+        this.jdbi = jdbi;
+        this.store = store;
+        this.clock = clock;
+        this.onChange = onChange;
+    }
+
+    public void list(Context ctx) {
+        ctx.json(store.list(Admin.account(ctx).id()));
+    }
+
+    public void get(Context ctx) {
+        Account account = Admin.account(ctx);
+        ctx.json(store.get(account.id(), Admin.pathId(ctx, "property")).orElseThrow(() -> ApiError.notFound("property")));
+    }
+
+    public void create(Context ctx) {
+        Account account = Admin.account(ctx);
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
+        Instant now = clock.instant();
+        Property draft = read(body, new Property(0, account.id(), null, null, List.of(), null, null, null,
+                AttributionModel.LAST_TOUCH, 1800, now, now));
+        Property created = writing(() -> jdbi.inTransaction(handle -> {
+            if (store.publicKeyTaken(handle, draft.publicKey(), 0)) {
+                throw ApiError.conflict("public_key", "public_key '" + draft.publicKey() + "' is already in use");
+            }
+            return store.insert(handle, draft);
+        }));
+        onChange.run();
+        ctx.status(201).json(created);
+    }
+
+    public void update(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "property");
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
+        Property updated = writing(() -> jdbi.inTransaction(handle -> {
+            Property existing = store.get(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("property"));
+            Property changed = read(body, existing);
+            if (store.publicKeyTaken(handle, changed.publicKey(), id)) {
+                throw ApiError.conflict("public_key", "public_key '" + changed.publicKey() + "' is already in use");
+            }
+            return store.update(handle, changed, clock.instant());
+        }));
+        onChange.run();
+        ctx.json(updated);
+    }
+
+    public void delete(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "property");
+        boolean deleted = inUse(() -> jdbi.inTransaction(handle -> store.delete(handle, account.id(), id)),
+                "the property still has target numbers, tracking numbers, pools, rules or sessions");
+        if (!deleted) {
+            throw ApiError.notFound("property");
+        }
+        onChange.run();
+        ctx.status(204);
+    }
+
+    public void listTargets(Context ctx) {
+        Account account = Admin.account(ctx);
+        Long property = Admin.queryId(ctx, "property");
+        ctx.json(jdbi.withHandle(handle -> store.targets(handle, account.id(), property)));
+    }
+
+    public void getTarget(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "target number");
+        ctx.json(jdbi.withHandle(handle -> store.target(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("target number")));
+    }
+
+    public void createTarget(Context ctx) {
+        Account account = Admin.account(ctx);
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(TARGET_FIELDS);
+        long propertyId = Admin.requiredId(body, "property_id");
+        TargetNumber created = writing(() -> jdbi.inTransaction(handle -> {
+            Property property = store.get(handle, account.id(), propertyId)
+                    .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
+            String e164 = phone(body, "number", property.country());
+            String label = body.optionalString("label", 200).orElse("Main number");
+            return store.insertTarget(handle, account.id(), property.id(), e164, label, clock.instant());
+        }));
+        onChange.run();
+        ctx.status(201).json(created);
+    }
+
+    public void updateTarget(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "target number");
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("number", "label"));
+        TargetNumber updated = writing(() -> jdbi.inTransaction(handle -> {
+            TargetNumber existing = store.target(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("target number"));
+            Property property = store.get(handle, account.id(), existing.propertyId()).orElseThrow();
+            String e164 = body.has("number") ? phone(body, "number", property.country()) : existing.e164();
+            String label = body.optionalString("label", 200).orElse(existing.label());
+            TargetNumber changed = new TargetNumber(id, account.id(), existing.propertyId(), e164, label, existing.createdAt());
+            store.updateTarget(handle, changed);
+            return changed;
+        }));
+        onChange.run();
+        ctx.json(updated);
+    }
+
+    public void deleteTarget(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "target number");
+        boolean deleted = inUse(() -> jdbi.inTransaction(handle -> store.deleteTarget(handle, account.id(), id)),
+                "the target number is still used by source rules or sessions");
+        if (!deleted) {
+            throw ApiError.notFound("target number");
+        }
+        onChange.run();
+        ctx.status(204);
+    }
+
+    /** Parses a phone number field against the property's country; stores E.164. */
+    public static String phone(JsonBody body, String field, String country) {
+        String raw = body.requiredString(field, 64);
+        return PhoneNumber.parse(raw, country).map(PhoneNumber::e164).orElseThrow(() -> ApiError.invalid(body.path(field),
+                body.path(field) + " '" + raw + "' is not a valid phone number for country " + country));
+    }
+
+    /** A write that may hit a unique key answers 409 instead of 500. */
+    public static <T> T writing(java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (UniqueViolation.isCause(e)) {
+                throw ApiError.conflict(null, "this already exists (a unique value is taken)");
+            }
+            throw e;
+        }
+    }
+
+    /** A delete refused by a foreign key answers 409 with what still refers to it. */
+    public static <T> T inUse(java.util.function.Supplier<T> delete, String why) {
+        try {
+            return delete.get();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
+                    throw new ApiError(409, "in_use", null, "cannot delete: " + why);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Property read(JsonBody body, Property base) {
+        String name = body.has("name") || base.name() == null ? body.requiredString("name", 200) : base.name();
+        String key = body.optionalString("public_key", 64).orElse(base.publicKey());
+        if (key == null) {
+            key = "pk_" + Long.toString(Math.abs(RANDOM.nextLong()), 36);
+        } else if (!PUBLIC_KEY.matcher(key).matches()) {
+            throw ApiError.invalid("public_key", "public_key must be 3 to 64 letters, digits, '-' or '_'");
+        }
+        List<String> domains = base.domains();
+        if (body.has("domains") || domains.isEmpty()) {
+            List<String> raw = body.optionalStringList("domains", 50, 260);
+            if (raw.isEmpty()) {
+                throw ApiError.invalid("domains", "domains must list at least one domain allowed to load the snippet");
+            }
+            domains = new ArrayList<>();
+            for (int i = 0; i < raw.size(); i++) {
+                String domain = DomainPattern.normalise(raw.get(i));
+                if (domain == null) {
+                    throw ApiError.invalid("domains[" + i + "]", "domains[" + i + "] '" + raw.get(i) + "' is not a host name (with an optional :port)");
+                }
+                domains.add(domain);
+            }
+        }
+        String country = body.optionalString("country", 2).map(c -> c.toUpperCase(Locale.ROOT)).orElse(base.country());
+        if (country == null || !PhoneNumber.isSupportedCountry(country)) {
+            throw ApiError.invalid("country", "country must be an ISO 3166 two-letter country code, e.g. US or GB");
+        }
+        String zone = body.optionalString("time_zone", 64).orElse(base.timeZone());
+        if (zone == null) {
+            throw ApiError.invalid("time_zone", "time_zone is required (an IANA zone such as America/Chicago)");
+        }
+        try {
+            zone = ZoneId.of(zone).getId();
+        } catch (DateTimeException e) {
+            throw ApiError.invalid("time_zone", "time_zone '" + zone + "' is not an IANA time zone such as America/Chicago");
+        }
+        String currency = body.optionalString("currency", 3).map(c -> c.toUpperCase(Locale.ROOT)).orElse(base.currency());
+        if (currency == null) {
+            throw ApiError.invalid("currency", "currency is required (ISO 4217, e.g. USD)");
+        }
+        try {
+            Currency.getInstance(currency);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid("currency", "currency '" + currency + "' is not an ISO 4217 code such as USD");
+        }
+        AttributionModel model = body.optionalEnum("attribution_model", AttributionModel.class).orElse(base.attributionModel());
+        int timeout = body.optionalInt("session_timeout_seconds", 60, 24 * 3600).orElse(base.sessionTimeoutSeconds());
+        return new Property(base.id(), base.accountId(), name, key, List.copyOf(domains), country, zone, currency, model,
+                timeout, base.createdAt(), base.updatedAt());
+    }
+}

@@ -1,0 +1,160 @@
+package io.calltrail.tracking;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** SQL for visit sessions and what each was shown. */
+final class SessionStore {
+    private static final RowMapper<VisitSession> SESSION = (rs, ctx) -> new VisitSession(
+            rs.getString("id"), rs.getLong("account_id"), rs.getLong("property_id"), rs.getString("visitor_id"),
+            rs.getTimestamp("started_at").toInstant(), rs.getTimestamp("last_seen_at").toInstant(),
+            new Touch(rs.getString("landing_url"), rs.getString("referrer"), rs.getString("referrer_domain"),
+                    rs.getString("utm_source"), rs.getString("utm_medium"), rs.getString("utm_campaign"),
+                    rs.getString("utm_term"), rs.getString("utm_content"), rs.getString("gclid"),
+                    rs.getString("gbraid"), rs.getString("wbraid"), rs.getString("msclkid"), rs.getString("fbclid")),
+            new Consent(rs.getString("consent_ad_storage"), rs.getString("consent_analytics_storage"),
+                    rs.getString("consent_ad_user_data"), rs.getString("consent_ad_personalization")));
+    private static final String COLUMNS = """
+            id, account_id, property_id, visitor_id, started_at, last_seen_at, landing_url, referrer, referrer_domain,
+            utm_source, utm_medium, utm_campaign, utm_term, utm_content, gclid, gbraid, wbraid, msclkid, fbclid,
+            consent_ad_storage, consent_analytics_storage, consent_ad_user_data, consent_ad_personalization
+            """;
+
+    /** What a session shows in place of one target number. */
+    record Assignment(long targetNumberId, Kind kind, String shownE164, Long poolId, Long trackingNumberId, Long leaseId) {
+    }
+
+    enum Kind { LEASE, STATIC, FALLBACK }
+
+    Optional<VisitSession> session(Handle handle, long propertyId, String id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM visit_session WHERE id = :id AND property_id = :property")
+                .bind("id", id)
+                .bind("property", propertyId)
+                .map(SESSION)
+                .findOne();
+    }
+
+    /** The latest session of this consentless visitor today (the hash changes with the daily salt). */
+    Optional<VisitSession> byVisitorHash(Handle handle, long propertyId, String visitorHash, Instant activeSince) {
+        return handle.createQuery("SELECT " + COLUMNS + """
+                         FROM visit_session WHERE property_id = :property AND visitor_hash = :hash AND last_seen_at > :since
+                        ORDER BY last_seen_at DESC LIMIT 1""")
+                .bind("property", propertyId)
+                .bind("hash", visitorHash)
+                .bind("since", activeSince)
+                .map(SESSION)
+                .findOne();
+    }
+
+    /** The visitor's first session, whose touch first-touch attribution uses. */
+    Optional<VisitSession> firstOfVisitor(Handle handle, long propertyId, String visitorId) {
+        return handle.createQuery("SELECT " + COLUMNS + """
+                         FROM visit_session WHERE property_id = :property AND visitor_id = :visitor
+                        ORDER BY started_at LIMIT 1""")
+                .bind("property", propertyId)
+                .bind("visitor", visitorId)
+                .map(SESSION)
+                .findOne();
+    }
+
+    void insert(Handle handle, VisitSession session, String visitorHash) {
+        Touch touch = session.touch();
+        Consent consent = session.consent();
+        handle.createUpdate("""
+                        INSERT INTO visit_session (id, account_id, property_id, visitor_id, visitor_hash, started_at, last_seen_at,
+                               requests, landing_url, referrer, referrer_domain, utm_source, utm_medium, utm_campaign, utm_term,
+                               utm_content, gclid, gbraid, wbraid, msclkid, fbclid, consent_ad_storage,
+                               consent_analytics_storage, consent_ad_user_data, consent_ad_personalization)
+                        VALUES (:id, :account, :property, :visitor, :hash, :now, :now, 1, :landing, :referrer, :referrerDomain,
+                                :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :gclid, :gbraid, :wbraid,
+                                :msclkid, :fbclid, :adStorage, :analyticsStorage, :adUserData, :adPersonalization)""")
+                .bind("id", session.id())
+                .bind("account", session.accountId())
+                .bind("property", session.propertyId())
+                .bind("visitor", session.visitorId())
+                .bind("hash", visitorHash)
+                .bind("now", session.startedAt())
+                .bind("landing", touch.landingUrl())
+                .bind("referrer", touch.referrer())
+                .bind("referrerDomain", touch.referrerDomain())
+                .bind("utmSource", touch.utmSource())
+                .bind("utmMedium", touch.utmMedium())
+                .bind("utmCampaign", touch.utmCampaign())
+                .bind("utmTerm", touch.utmTerm())
+                .bind("utmContent", touch.utmContent())
+                .bind("gclid", touch.gclid())
+                .bind("gbraid", touch.gbraid())
+                .bind("wbraid", touch.wbraid())
+                .bind("msclkid", touch.msclkid())
+                .bind("fbclid", touch.fbclid())
+                .bind("adStorage", consent.adStorage())
+                .bind("analyticsStorage", consent.analyticsStorage())
+                .bind("adUserData", consent.adUserData())
+                .bind("adPersonalization", consent.adPersonalization())
+                .execute();
+    }
+
+    /** Marks activity; consent may change during a visit and is kept current. */
+    void touch(Handle handle, String sessionId, Instant now, Consent consent) {
+        handle.createUpdate("""
+                        UPDATE visit_session SET last_seen_at = :now, requests = requests + 1,
+                               consent_ad_storage = COALESCE(:adStorage, consent_ad_storage),
+                               consent_analytics_storage = COALESCE(:analyticsStorage, consent_analytics_storage),
+                               consent_ad_user_data = COALESCE(:adUserData, consent_ad_user_data),
+                               consent_ad_personalization = COALESCE(:adPersonalization, consent_ad_personalization)
+                         WHERE id = :id""")
+                .bind("now", now)
+                .bind("adStorage", consent.adStorage())
+                .bind("analyticsStorage", consent.analyticsStorage())
+                .bind("adUserData", consent.adUserData())
+                .bind("adPersonalization", consent.adPersonalization())
+                .bind("id", sessionId)
+                .execute();
+    }
+
+    List<Assignment> assignments(Handle handle, String sessionId) {
+        return handle.createQuery("""
+                        SELECT target_number_id, kind, shown_e164, pool_id, tracking_number_id, lease_id
+                          FROM session_number WHERE session_id = :session""")
+                .bind("session", sessionId)
+                .map((rs, ctx) -> new Assignment(rs.getLong("target_number_id"), Kind.valueOf(rs.getString("kind")),
+                        rs.getString("shown_e164"), (Long) rs.getObject("pool_id", Long.class),
+                        rs.getObject("tracking_number_id", Long.class), rs.getObject("lease_id", Long.class)))
+                .list();
+    }
+
+    /** Records what the session shows for one target, replacing what it showed before. */
+    void saveAssignment(Handle handle, long accountId, String sessionId, Assignment assignment) {
+        handle.createUpdate("""
+                        MERGE INTO session_number AS t
+                        USING (VALUES (CAST(:session AS VARCHAR(36)), CAST(:target AS BIGINT))) AS s (session_id, target_number_id)
+                           ON t.session_id = s.session_id AND t.target_number_id = s.target_number_id
+                         WHEN MATCHED THEN UPDATE SET kind = :kind, shown_e164 = :shown, pool_id = :pool,
+                                   tracking_number_id = :number, lease_id = :lease
+                         WHEN NOT MATCHED THEN INSERT (session_id, target_number_id, account_id, kind, shown_e164, pool_id,
+                                   tracking_number_id, lease_id)
+                              VALUES (:session, :target, :account, :kind, :shown, :pool, :number, :lease)""")
+                .bind("session", sessionId)
+                .bind("target", assignment.targetNumberId())
+                .bind("account", accountId)
+                .bind("kind", assignment.kind().name())
+                .bind("shown", assignment.shownE164())
+                .bind("pool", assignment.poolId())
+                .bind("number", assignment.trackingNumberId())
+                .bind("lease", assignment.leaseId())
+                .execute();
+    }
+
+    /** Which of these ids are sessions of the property (events must name one). */
+    List<String> existing(Handle handle, long propertyId, Collection<String> ids) {
+        return handle.createQuery("SELECT id FROM visit_session WHERE property_id = :property AND id IN (<ids>)")
+                .bind("property", propertyId)
+                .bindList("ids", List.copyOf(ids))
+                .mapTo(String.class)
+                .list();
+    }
+}

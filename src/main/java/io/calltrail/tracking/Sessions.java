@@ -1,0 +1,210 @@
+package io.calltrail.tracking;
+
+import io.calltrail.metrics.Metrics;
+import io.calltrail.pool.Leases;
+import io.calltrail.pool.Pool;
+import io.calltrail.pool.TrackingNumber;
+import io.calltrail.privacy.VisitorHasher;
+import io.calltrail.property.Property;
+import io.calltrail.property.TargetNumber;
+import io.calltrail.tracking.PropertyCatalog.Snapshot;
+import io.calltrail.tracking.SessionStore.Assignment;
+import io.calltrail.tracking.SessionStore.Kind;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Opens and resumes visitor sessions and decides which tracking number each shows in place of each
+ * target number: source rules pick a pool or a static number; pools lease per session.
+ */
+public final class Sessions {
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Leases leases;
+    private final VisitorHasher hasher;
+    private final Metrics metrics;
+    private final SessionStore store = new SessionStore();
+
+    public Sessions(Jdbi jdbi, Clock clock, Leases leases, VisitorHasher hasher, Metrics metrics) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+        this.leases = leases;
+        this.hasher = hasher;
+        this.metrics = metrics;
+    }
+
+    /** A session request as the tracking API received it. */
+    public record OpenRequest(String sessionId, String url, String referrer, Consent consent, String clientIp,
+                              String userAgent) {
+    }
+
+    /** One swap: show {@code tracking} wherever the page shows {@code target}. */
+    public record Shown(String target, String tracking) {
+    }
+
+    /** {@code session} is null for bots, which lease nothing. */
+    public record Opened(String session, List<Shown> numbers, int ttl) {
+    }
+
+    public Opened open(Snapshot snapshot, OpenRequest request) {
+        Property property = snapshot.property();
+        Instant now = clock.instant();
+        Instant activeSince = now.minusSeconds(property.sessionTimeoutSeconds());
+        Consent consent = request.consent();
+
+        Optional<VisitSession> known = Optional.empty();
+        String continuingVisitor = null;
+        String visitorHash = null;
+        if (request.sessionId() != null) {
+            Optional<VisitSession> stored = jdbi.withHandle(handle -> store.session(handle, property.id(), request.sessionId()));
+            if (stored.isPresent() && stored.get().lastSeenAt().isAfter(activeSince)) {
+                known = stored;
+            } else if (stored.isPresent() && consent.allowsStorage()) {
+                continuingVisitor = stored.get().visitorId();
+            }
+        } else if (!consent.allowsStorage()) {
+            visitorHash = hasher.hash(property.id(), request.clientIp(), request.userAgent());
+            String hash = visitorHash;
+            known = jdbi.withHandle(handle -> store.byVisitorHash(handle, property.id(), hash, activeSince));
+        }
+
+        if (known.isPresent()) {
+            VisitSession session = known.get();
+            jdbi.useHandle(handle -> store.touch(handle, session.id(), now, consent));
+            return respond(snapshot, session, assign(snapshot, session, visitorTouch(snapshot, session)));
+        }
+
+        String id = UUID.randomUUID().toString();
+        String visitorId = consent.allowsStorage() ? (continuingVisitor != null ? continuingVisitor : id) : null;
+        VisitSession session = new VisitSession(id, property.accountId(), property.id(), visitorId, now, now,
+                Touch.from(request.url(), request.referrer()), consent);
+        String hash = visitorHash;
+        jdbi.useHandle(handle -> store.insert(handle, session, hash));
+        metrics.sessionsOpened();
+        return respond(snapshot, session, assign(snapshot, session, visitorTouch(snapshot, session)));
+    }
+
+    /** What a known bot is shown: static numbers and fallbacks only, nothing leased, nothing stored. */
+    public Opened forBot(Snapshot snapshot, String url, String referrer) {
+        Touch touch = Touch.from(url, referrer);
+        List<Shown> shown = new ArrayList<>();
+        for (TargetNumber target : snapshot.targets()) {
+            ruleFor(snapshot, target, touch).ifPresent(rule -> {
+                String number = switch (rule.action()) {
+                    case NUMBER -> numberE164(snapshot, rule.trackingNumberId());
+                    case POOL -> Optional.ofNullable(snapshot.pools().get(rule.poolId())).map(Pool::fallbackE164).orElse(null);
+                    case NONE -> null;
+                };
+                if (number != null) {
+                    shown.add(new Shown(target.e164(), number));
+                }
+            });
+        }
+        return new Opened(null, shown, snapshot.property().sessionTimeoutSeconds());
+    }
+
+    /** First touch: the visitor's first visit decides the source, when the visitor is known. */
+    private Touch visitorTouch(Snapshot snapshot, VisitSession session) {
+        if (snapshot.property().attributionModel() != Property.AttributionModel.FIRST_TOUCH
+                || session.visitorId() == null || session.visitorId().equals(session.id())) {
+            return session.touch();
+        }
+        return jdbi.withHandle(handle -> store.firstOfVisitor(handle, snapshot.property().id(), session.visitorId()))
+                .map(VisitSession::touch)
+                .orElse(session.touch());
+    }
+
+    private List<Assignment> assign(Snapshot snapshot, VisitSession session, Touch touch) {
+        Map<Long, Assignment> previous = new HashMap<>();
+        for (Assignment assignment : jdbi.withHandle(handle -> store.assignments(handle, session.id()))) {
+            previous.put(assignment.targetNumberId(), assignment);
+        }
+        List<Assignment> current = new ArrayList<>();
+        for (TargetNumber target : snapshot.targets()) {
+            Assignment before = previous.get(target.id());
+            Assignment now = before != null ? keep(snapshot, session, before) : decide(snapshot, session, target, touch);
+            if (now == null) {
+                continue;
+            }
+            if (!now.equals(before)) {
+                jdbi.useHandle(handle -> store.saveAssignment(handle, session.accountId(), session.id(), now));
+            }
+            current.add(now);
+        }
+        return current;
+    }
+
+    /** A resumed session keeps what it showed: its lease is extended (or renewed), static stays static. */
+    private Assignment keep(Snapshot snapshot, VisitSession session, Assignment before) {
+        if (before.kind() != Kind.LEASE) {
+            return before;
+        }
+        Pool pool = snapshot.pools().get(before.poolId());
+        if (pool == null) {
+            return before;
+        }
+        return fromPool(pool, session, before.targetNumberId(), before.leaseId(), before.trackingNumberId());
+    }
+
+    private Assignment decide(Snapshot snapshot, VisitSession session, TargetNumber target, Touch touch) {
+        Optional<SourceRule> rule = ruleFor(snapshot, target, touch);
+        if (rule.isEmpty()) {
+            return null;
+        }
+        return switch (rule.get().action()) {
+            case NONE -> null;
+            case NUMBER -> {
+                String e164 = numberE164(snapshot, rule.get().trackingNumberId());
+                yield e164 == null ? null
+                        : new Assignment(target.id(), Kind.STATIC, e164, null, rule.get().trackingNumberId(), null);
+            }
+            case POOL -> {
+                Pool pool = snapshot.pools().get(rule.get().poolId());
+                yield pool == null ? null : fromPool(pool, session, target.id(), null, null);
+            }
+        };
+    }
+
+    private Assignment fromPool(Pool pool, VisitSession session, long targetId, Long leaseId, Long numberId) {
+        Leases.Outcome outcome = leases.obtain(pool, session.id(), leaseId, numberId);
+        if (outcome instanceof Leases.Held held) {
+            return new Assignment(targetId, Kind.LEASE, held.lease().e164(), pool.id(), held.lease().trackingNumberId(),
+                    held.lease().id());
+        }
+        return pool.fallbackE164() == null ? null
+                : new Assignment(targetId, Kind.FALLBACK, pool.fallbackE164(), pool.id(), null, null);
+    }
+
+    private static Optional<SourceRule> ruleFor(Snapshot snapshot, TargetNumber target, Touch touch) {
+        return snapshot.rules().stream().filter(rule -> rule.appliesTo(target.id()) && rule.matches(touch)).findFirst();
+    }
+
+    private static String numberE164(Snapshot snapshot, Long numberId) {
+        TrackingNumber number = numberId == null ? null : snapshot.numbers().get(numberId);
+        return number == null ? null : number.e164();
+    }
+
+    private Opened respond(Snapshot snapshot, VisitSession session, List<Assignment> assignments) {
+        Map<Long, String> targetE164 = new HashMap<>();
+        for (TargetNumber target : snapshot.targets()) {
+            targetE164.put(target.id(), target.e164());
+        }
+        int ttl = snapshot.property().sessionTimeoutSeconds();
+        List<Shown> shown = new ArrayList<>();
+        for (Assignment assignment : assignments) {
+            shown.add(new Shown(targetE164.get(assignment.targetNumberId()), assignment.shownE164()));
+            Pool pool = assignment.poolId() == null ? null : snapshot.pools().get(assignment.poolId());
+            if (pool != null) {
+                ttl = Math.min(ttl, pool.idleTimeoutSeconds());
+            }
+        }
+        return new Opened(session.id(), shown, ttl);
+    }
+}
