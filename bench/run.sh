@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# wrk benchmark of GET /health/live (ceiling), POST /v1/sessions and POST /v1/events
+# against a throwaway server (embedded H2 in a temp dir, demo data, no rate limit).
+#
+# Settings (environment):
+#   THREADS=2 CONNECTIONS=32 DURATION=20s   main load
+#   WARMUP=10s                              per endpoint, before any measurement (JIT, pools)
+#   LIGHT_CONNECTIONS=4 LIGHT_DURATION=10s  lighter load, to show latency when not saturated
+#   SEED_SESSIONS=32                        sessions created with curl for events/resumes
+#   MAX_ERROR_PCT=1                         fail when more responses than this are not 2xx
+#   PORT=0                                  0 = let the server pick a free port
+#   BENCH_JAVA_OPTS=                        extra JVM options for the server
+#   KEEP_DATA=0                             1 keeps the H2 database and jar copy afterwards
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+JAR="$BENCH_DIR/../target/calltrail.jar"
+
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-32}
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-10s}
+LIGHT_CONNECTIONS=${LIGHT_CONNECTIONS:-4}
+LIGHT_DURATION=${LIGHT_DURATION:-10s}
+SEED_SESSIONS=${SEED_SESSIONS:-32}
+MAX_ERROR_PCT=${MAX_ERROR_PCT:-1}
+PORT=${PORT:-0}
+KEEP_DATA=${KEEP_DATA:-0}
+UA="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
+
+command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 2; }
+for tool in curl java; do
+  command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 2; }
+done
+
+if [[ ! -f $JAR ]]; then
+  echo "building $JAR"
+  (cd "$BENCH_DIR/.." && mvn -q -B -DskipTests package)
+fi
+
+WORK=$(mktemp -d -t calltrail-bench.XXXXXX)
+# A private copy: a concurrent rebuild must not replace the jar under the running JVM.
+cp "$JAR" "$WORK/calltrail.jar"
+SERVER_LOG="$WORK/server.log"
+SESSIONS_FILE="$WORK/sessions.txt"
+SERVER_PID=
+
+cleanup() {
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ $KEEP_DATA != 1 ]]; then rm -rf "$WORK/data" "$WORK/calltrail.jar"; fi
+  echo "logs kept in $WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+server_errors() {
+  local n
+  n=$(grep -cE ' ERROR |Exception|^\s+at ' "$SERVER_LOG" || true)
+  echo "server log: $n ERROR/exception line(s)"
+  if (( n > 0 )); then grep -E ' ERROR |Exception|^\s+at ' "$SERVER_LOG" | head -30; fi
+}
+
+die() {
+  echo "FAIL: $*" >&2
+  [[ -f $SERVER_LOG ]] && { tail -20 "$SERVER_LOG" >&2; server_errors >&2; }
+  exit 1
+}
+
+# --- server --------------------------------------------------------------------------------
+(cd "$WORK" && exec java ${BENCH_JAVA_OPTS:-} -jar calltrail.jar serve --demo --port "$PORT" \
+  --data "$WORK/data" --set tracking.rateLimitPerMinute=0) >"$SERVER_LOG" 2>&1 &
+SERVER_PID=$!
+
+# With --port 0 the real port is only known from the startup line.
+port=
+for _ in $(seq 1 120); do
+  kill -0 "$SERVER_PID" 2>/dev/null || die "server exited during startup"
+  port=$(sed -n 's|.*is listening on http://[^ ]*:\([0-9][0-9]*\).*|\1|p' "$SERVER_LOG" | head -1)
+  [[ -n $port ]] && curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" && break
+  sleep 0.5
+done
+[[ -n $port ]] && curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" || die "server not ready after 60 s"
+BASE="http://127.0.0.1:$port"
+echo "server pid $SERVER_PID on $BASE ($(nproc) CPUs shared with wrk); work dir $WORK"
+
+# Events are refused (422) for sessions the server does not know, so create some first.
+: >"$SESSIONS_FILE"
+for i in $(seq 1 "$SEED_SESSIONS"); do
+  curl -fsS -A "$UA" -H 'Content-Type: application/json' -H 'Origin: http://localhost' \
+    -d '{"property":"demo","session":null,"url":"http://localhost/demo/?gclid=seed-'"$i"'","referrer":"https://www.google.com/","consent":{"ad_storage":"granted","analytics_storage":"granted"}}' \
+    "$BASE/v1/sessions" | sed -n 's/.*"session":"\([^"]*\)".*/\1/p' >>"$SESSIONS_FILE"
+done
+(( $(wc -l <"$SESSIONS_FILE") == SEED_SESSIONS )) || die "could not create $SEED_SESSIONS sessions ($(wc -l <"$SESSIONS_FILE") ids)"
+export BENCH_SESSIONS_FILE=$SESSIONS_FILE
+
+# --- load --------------------------------------------------------------------------------
+declare -A ENDPOINT=([health]="GET /health/live" [sessions]="POST /v1/sessions" [events]="POST /v1/events")
+declare -A URLPATH=([health]=/health/live [sessions]=/v1/sessions [events]=/v1/events)
+declare -A R # R[label,field] from each run's RESULT line
+ROWS=()
+FAILURES=()
+
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+# run_wrk LABEL NAME CONNECTIONS DURATION
+run_wrk() {
+  local label=$1 name=$2 conns=$3 dur=$4 out="$WORK/wrk-$1.txt" line
+  wrk -t"$THREADS" -c"$conns" -d"$dur" --latency -s "$BENCH_DIR/$name.lua" "$BASE${URLPATH[$name]}" >"$out" 2>&1 \
+    || { cat "$out"; die "wrk failed for $label"; }
+  line=$(grep '^RESULT ' "$out") || { cat "$out"; die "no RESULT line from wrk for $label"; }
+  local f
+  for f in requests rps p50_ms p99_ms ok non2xx connect read write timeout statuses notes; do
+    R[$label,$f]=$(field "$line" "$f")
+  done
+  # wrk's own count of status >= 400, as a cross-check of the Lua counters.
+  R[$label,wrk_non2xx]=$(sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$out")
+  R[$label,wrk_non2xx]=${R[$label,wrk_non2xx]:-0}
+  local socket=$(( ${R[$label,connect]} + ${R[$label,read]} + ${R[$label,write]} + ${R[$label,timeout]} ))
+  R[$label,socket]=$socket
+  local total=$(( ${R[$label,requests]} + socket )) bad=$(( ${R[$label,non2xx]} + socket ))
+  printf '  %-22s c=%-3s %10s req/s  p50 %8s ms  p99 %8s ms  statuses %s  socket errors %s  notes %s\n' \
+    "$label" "$conns" "${R[$label,rps]}" "${R[$label,p50_ms]}" "${R[$label,p99_ms]}" "${R[$label,statuses]}" "$socket" "${R[$label,notes]}"
+  if (( total == 0 )); then
+    FAILURES+=("$label: no responses at all")
+  elif awk -v b="$bad" -v t="$total" -v m="$MAX_ERROR_PCT" 'BEGIN { exit !(b * 100 / t > m) }'; then
+    FAILURES+=("$label: $bad of $total requests not 2xx or failed (statuses ${R[$label,statuses]}, socket errors $socket)")
+    echo "  !!! $label: more than $MAX_ERROR_PCT% of requests failed - see $out" >&2
+  fi
+  local counted=$(( ${R[$label,ok]} + ${R[$label,non2xx]} ))
+  if (( counted != ${R[$label,requests]} )); then
+    FAILURES+=("$label: Lua counted $counted responses, wrk ${R[$label,requests]}")
+  fi
+}
+
+echo "warm-up: $WARMUP per endpoint, $CONNECTIONS connections"
+for name in health sessions events; do run_wrk "warmup-$name" "$name" "$CONNECTIONS" "$WARMUP"; done
+
+echo "measure: $DURATION per endpoint, $THREADS threads, $CONNECTIONS connections"
+for name in health sessions events; do run_wrk "$name-c$CONNECTIONS" "$name" "$CONNECTIONS" "$DURATION"; ROWS+=("$name $CONNECTIONS"); done
+
+if [[ $LIGHT_CONNECTIONS != 0 ]]; then
+  echo "lighter load: $LIGHT_DURATION per endpoint, $LIGHT_CONNECTIONS connections"
+  for name in health sessions events; do run_wrk "$name-c$LIGHT_CONNECTIONS" "$name" "$LIGHT_CONNECTIONS" "$LIGHT_DURATION"; ROWS+=("$name $LIGHT_CONNECTIONS"); done
+fi
+
+kill -0 "$SERVER_PID" 2>/dev/null || FAILURES+=("the server died during the benchmark")
+
+# --- summary ----------------------------------------------------------------------------
+echo
+echo "summary (share of ceiling = req/s / GET /health/live req/s at the same connection count)"
+printf '%-18s %5s %11s %9s %9s %9s %8s %8s %8s\n' endpoint conns req/s p50_ms p99_ms ceiling% non-2xx wrk>=400 sock-err
+for row in "${ROWS[@]}"; do
+  read -r name conns <<<"$row"
+  l="$name-c$conns"
+  share=$(awk -v r="${R[$l,rps]}" -v c="${R[health-c$conns,rps]}" 'BEGIN { printf "%.1f", c > 0 ? r * 100 / c : 0 }')
+  printf '%-18s %5s %11s %9s %9s %9s %8s %8s %8s\n' "${ENDPOINT[$name]}" "$conns" "${R[$l,rps]}" \
+    "${R[$l,p50_ms]}" "${R[$l,p99_ms]}" "$share" "${R[$l,non2xx]}" "${R[$l,wrk_non2xx]}" "${R[$l,socket]}"
+done
+echo
+server_errors
+echo "wrk output: $WORK/wrk-*.txt; server log: $SERVER_LOG"
+
+if (( ${#FAILURES[@]} > 0 )); then
+  echo >&2
+  echo "BENCHMARK FAILED - these figures are not trustworthy:" >&2
+  printf '  %s\n' "${FAILURES[@]}" >&2
+  exit 1
+fi
