@@ -86,13 +86,15 @@ done
 [[ -n $port ]] && curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready" || die "server not ready after 60 s"
 BASE="http://127.0.0.1:$port"
 echo "server pid $SERVER_PID on $BASE ($(nproc) CPUs shared with wrk); work dir $WORK"
+# Other work on the machine skews the figures; the load average makes that visible.
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Events are refused (422) for sessions the server does not know, so create some first.
 : >"$SESSIONS_FILE"
 for i in $(seq 1 "$SEED_SESSIONS"); do
   curl -fsS -A "$UA" -H 'Content-Type: application/json' -H 'Origin: http://localhost' \
     -d '{"property":"demo","session":null,"url":"http://localhost/demo/?gclid=seed-'"$i"'","referrer":"https://www.google.com/","consent":{"ad_storage":"granted","analytics_storage":"granted"}}' \
-    "$BASE/v1/sessions" | sed -n 's/.*"session":"\([^"]*\)".*/\1/p' >>"$SESSIONS_FILE"
+    "$BASE/v1/sessions" | grep -o '"session":"[^"]*"' | cut -d'"' -f4 >>"$SESSIONS_FILE" || true
 done
 (( $(wc -l <"$SESSIONS_FILE") == SEED_SESSIONS )) || die "could not create $SEED_SESSIONS sessions ($(wc -l <"$SESSIONS_FILE") ids)"
 export BENCH_SESSIONS_FILE=$SESSIONS_FILE
@@ -152,14 +154,15 @@ kill -0 "$SERVER_PID" 2>/dev/null || FAILURES+=("the server died during the benc
 # --- summary ----------------------------------------------------------------------------
 echo
 echo "summary (share of ceiling = req/s / GET /health/live req/s at the same connection count)"
-printf '%-18s %5s %11s %9s %9s %9s %8s %8s %8s\n' endpoint conns req/s p50_ms p99_ms ceiling% non-2xx wrk>=400 sock-err
+printf '%-18s %5s %11s %9s %9s %9s %8s %8s %8s\n' endpoint conns req/s p50_ms p99_ms ceiling% non-2xx 'wrk>=400' sock-err
 for row in "${ROWS[@]}"; do
   read -r name conns <<<"$row"
   l="$name-c$conns"
-  share=$(awk -v r="${R[$l,rps]}" -v c="${R[health-c$conns,rps]}" 'BEGIN { printf "%.1f", c > 0 ? r * 100 / c : 0 }')
+  share=$(awk -v r="${R[$l,rps]}" -v c="${R[health-c$conns,rps]}" 'BEGIN { printf "%.1f", (c > 0 ? r * 100 / c : 0) }')
   printf '%-18s %5s %11s %9s %9s %9s %8s %8s %8s\n' "${ENDPOINT[$name]}" "$conns" "${R[$l,rps]}" \
     "${R[$l,p50_ms]}" "${R[$l,p99_ms]}" "$share" "${R[$l,non2xx]}" "${R[$l,wrk_non2xx]}" "${R[$l,socket]}"
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 server_errors
 echo "wrk output: $WORK/wrk-*.txt; server log: $SERVER_LOG"

@@ -9,10 +9,13 @@ import java.util.Map;
 final class Health {
     private final Database database;
     private final Metrics metrics;
+    private final Runnable beforeScrape;
 
-    Health(Database database, Metrics metrics) {
+    /** @param beforeScrape refreshes gauges read from the database, so a scrape shows the state of now */
+    Health(Database database, Metrics metrics, Runnable beforeScrape) {
         this.database = database;
         this.metrics = metrics;
+        this.beforeScrape = beforeScrape;
     }
 
     void live(Context ctx) {
@@ -28,6 +31,7 @@ final class Health {
     }
 
     void metrics(Context ctx) {
+        beforeScrape.run();
         ctx.contentType(metrics.contentType()).result(metrics.scrape());
     }
 }

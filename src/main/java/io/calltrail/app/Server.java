@@ -90,7 +90,8 @@ public final class Server implements AutoCloseable {
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings)) : Optional.empty();
 
         Routes.Handlers handlers = new Routes.Handlers(
-                new Health(database, metrics),
+                new Health(database, metrics, () -> guarded("pool gauges", () ->
+                        metrics.poolState(jdbi.withHandle(handle -> pools.readings(handle, clock.instant()))))),
                 new TrackingHandlers(catalog, sessions, events, Bots.load(),
                         new RateLimiter(settings.rateLimitPerMinute(), clock), metrics, clock, settings.trustForwardedHeaders()),
                 new AccountHandlers(jdbi, accounts, clock),
@@ -143,8 +144,6 @@ public final class Server implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        maintenance.scheduleWithFixedDelay(() -> guarded("pool gauges", () ->
-                metrics.poolState(jdbi.withHandle(handle -> pools.readings(handle, clock.instant())))), 0, 15, TimeUnit.SECONDS);
         maintenance.scheduleWithFixedDelay(() -> guarded("salt purge", hasher::purgeOldSalts), 1, 3600, TimeUnit.SECONDS);
         return new Server(settings, database, app, maintenance, ownerKey, demo);
     }

@@ -84,11 +84,11 @@ public final class VisitorHasher {
     /** Deletes salts older than 48 hours and unlinks session hashes made with them. Returns salts deleted. */
     public int purgeOldSalts() {
         Instant now = clock.instant();
-        LocalDate keepFrom = LocalDate.ofInstant(now.minus(48, ChronoUnit.HOURS), ZoneOffset.UTC);
         return jdbi.inTransaction(handle -> {
             handle.createUpdate("UPDATE visit_session SET visitor_hash = NULL WHERE visitor_hash IS NOT NULL AND started_at < :cutoff")
                     .bind("cutoff", now.minus(48, ChronoUnit.HOURS)).execute();
-            return handle.createUpdate("DELETE FROM visitor_salt WHERE salt_day < :day").bind("day", keepFrom).execute();
+            return handle.createUpdate("DELETE FROM visitor_salt WHERE created_at < :cutoff")
+                    .bind("cutoff", now.minus(48, ChronoUnit.HOURS)).execute();
         });
     }
 }
