@@ -79,6 +79,7 @@ public final class PoolHandlers {
     public void updatePool(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "pool");
+        jdbi.withHandle(handle -> store.pool(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("pool"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
         Pool updated = writing(() -> jdbi.inTransaction(handle -> {
             Pool existing = store.pool(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("pool"));
@@ -163,6 +164,7 @@ public final class PoolHandlers {
     public void updateNumber(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "tracking number");
+        jdbi.withHandle(handle -> store.number(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("tracking number"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
         TrackingNumber updated = writing(() -> jdbi.inTransaction(handle -> {
             TrackingNumber existing = store.number(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("tracking number"));

@@ -70,6 +70,7 @@ public final class PropertyHandlers {
     public void update(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "property");
+        store.get(account.id(), id).orElseThrow(() -> ApiError.notFound("property"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
         Property updated = writing(() -> jdbi.inTransaction(handle -> {
             Property existing = store.get(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("property"));
@@ -125,6 +126,7 @@ public final class PropertyHandlers {
     public void updateTarget(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "target number");
+        jdbi.withHandle(handle -> store.target(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("target number"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("number", "label"));
         TargetNumber updated = writing(() -> jdbi.inTransaction(handle -> {
             TargetNumber existing = store.target(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("target number"));

@@ -76,6 +76,7 @@ public final class SourceRuleHandlers {
     public void update(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "source rule");
+        jdbi.withHandle(handle -> store.rule(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("source rule"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
         SourceRule updated = writing(() -> jdbi.inTransaction(handle -> {
             SourceRule existing = store.rule(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("source rule"));
