@@ -44,8 +44,10 @@ cp "$JAR" "$WORK/calltrail.jar"
 SERVER_LOG="$WORK/server.log"
 SESSIONS_FILE="$WORK/sessions.txt"
 SERVER_PID=
+MAIN_PID=$BASHPID
 
 cleanup() {
+  [[ $BASHPID == "$MAIN_PID" ]] || return 0 # only the script itself, never a subshell
   if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
@@ -71,6 +73,7 @@ die() {
 }
 
 # --- server --------------------------------------------------------------------------------
+: >"$SERVER_LOG" # exists before the background job opens it, so the startup poll cannot race it
 (cd "$WORK" && exec java ${BENCH_JAVA_OPTS:-} -jar calltrail.jar serve --demo --port "$PORT" \
   --data "$WORK/data" --set tracking.rateLimitPerMinute=0) >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!

@@ -68,7 +68,6 @@ final class Routes {
         app.delete("/api/v1/source-rules/{id}", h.rules()::delete);
 
         app.get("/", h.pages()::home);
-        app.get("/demo", ctx -> ctx.redirect("/demo/"));
         app.get("/demo/", h.pages()::demo);
     }
 }

@@ -123,6 +123,12 @@ public final class Server implements AutoCloseable {
         app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
                 error.getStatus() == 413 ? "body_too_large" : "http_" + error.getStatus(), null, error.getMessage()));
         app.exception(Exception.class, (error, ctx) -> {
+            if (databaseUnavailable(error)) {
+                log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), error.getMessage());
+                ctx.header("Retry-After", "5");
+                writeError(ctx, 503, "unavailable", null, "the database is unavailable; nothing was stored, retry shortly");
+                return;
+            }
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), error);
             writeError(ctx, 500, "internal_error", null, "internal error; the request was not completed");
         });
@@ -154,6 +160,16 @@ public final class Server implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("{} failed: {}", task, e.toString());
         }
+    }
+
+    private static boolean databaseUnavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
+                    || (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String routeOf(io.javalin.http.Context ctx) {

@@ -19,12 +19,14 @@ public final class ServerProcess implements AutoCloseable {
     private final TestClient client;
     private final Path log;
     private final Path dataDir;
+    private final boolean ownsDataDir;
 
-    private ServerProcess(Process process, TestClient client, Path log, Path dataDir) {
+    private ServerProcess(Process process, TestClient client, Path log, Path dataDir, boolean ownsDataDir) {
         this.process = process;
         this.client = client;
         this.log = log;
         this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
     }
 
     /** The jar that {@code mvn package} built; integration tests run after packaging. */
@@ -45,15 +47,24 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(String... serveArguments) throws IOException, InterruptedException {
-        Path dataDir = Files.createTempDirectory("calltrail-proc");
-        Path log = dataDir.resolve("server.log");
+        return start(Files.createTempDirectory("calltrail-proc"), true, serveArguments);
+    }
+
+    /** Runs in {@code dataDir}, which the caller keeps (to start another server on the same data). */
+    public static ServerProcess startIn(Path dataDir, String... serveArguments) throws IOException, InterruptedException {
+        return start(dataDir, false, serveArguments);
+    }
+
+    private static ServerProcess start(Path dataDir, boolean ownsDataDir, String... serveArguments)
+            throws IOException, InterruptedException {
+        Path log = Files.createTempFile("calltrail-server", ".log");
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", jar().toString(), "serve",
                 "--port", Integer.toString(port), "--data", dataDir.resolve("data").toString()));
         command.addAll(List.of(serveArguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         TestClient client = new TestClient(URI.create("http://127.0.0.1:" + port));
-        ServerProcess started = new ServerProcess(process, client, log, dataDir);
+        ServerProcess started = new ServerProcess(process, client, log, dataDir, ownsDataDir);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -111,6 +122,9 @@ public final class ServerProcess implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!ownsDataDir) {
+            return;
         }
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
