@@ -5,9 +5,7 @@ import io.calltrail.store.UniqueViolation;
 import io.calltrail.tracking.PropertyCatalog.Snapshot;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -19,19 +17,11 @@ public final class Events {
     private final Jdbi jdbi;
     private final Clock clock;
     private final Metrics metrics;
-    private final SessionStore sessions = new SessionStore();
 
     public Events(Jdbi jdbi, Clock clock, Metrics metrics) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.metrics = metrics;
-    }
-
-    /** Session ids among {@code ids} that the property does not know. */
-    public Set<String> unknownSessions(Snapshot snapshot, Set<String> ids) {
-        Set<String> unknown = new HashSet<>(ids);
-        unknown.removeAll(jdbi.withHandle(handle -> sessions.existing(handle, snapshot.property().id(), ids)));
-        return unknown;
     }
 
     /** Stores the events durably; returns how many were new (the rest were duplicates). */

@@ -38,7 +38,7 @@ public final class PropertyCatalog {
         this.properties = new PropertyStore(jdbi);
     }
 
-    /** Everything the tracking endpoints need to know about one property. */
+    /** Everything the tracking endpoints need to know about one property; equal when the settings are. */
     public record Snapshot(Property property, List<TargetNumber> targets, List<SourceRule> rules,
                            Map<Long, Pool> pools, Map<Long, TrackingNumber> numbers) {
     }
@@ -50,7 +50,12 @@ public final class PropertyCatalog {
         Instant now = clock.instant();
         Entry entry = byKey.get(publicKey);
         if (entry == null || entry.loadedAt().plus(refresh).isBefore(now)) {
-            entry = new Entry(load(publicKey), now);
+            Optional<Snapshot> loaded = load(publicKey);
+            // An unchanged reload keeps the same instance, so callers may compare snapshots by identity.
+            if (entry != null && entry.snapshot().equals(loaded)) {
+                loaded = entry.snapshot();
+            }
+            entry = new Entry(loaded, now);
             if (byKey.size() > 10_000) {
                 byKey.clear();
             }

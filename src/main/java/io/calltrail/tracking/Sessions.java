@@ -31,6 +31,7 @@ public final class Sessions {
     private final VisitorHasher hasher;
     private final Metrics metrics;
     private final SessionStore store = new SessionStore();
+    private final ActiveSessions active = new ActiveSessions();
 
     public Sessions(Jdbi jdbi, Clock clock, Leases leases, VisitorHasher hasher, Metrics metrics) {
         this.jdbi = jdbi;
@@ -63,6 +64,10 @@ public final class Sessions {
         String continuingVisitor = null;
         String visitorHash = null;
         if (request.sessionId() != null) {
+            Optional<List<Assignment>> recent = active.fresh(request.sessionId(), snapshot, consent, now);
+            if (recent.isPresent()) {
+                return respond(snapshot, request.sessionId(), recent.get());
+            }
             Optional<VisitSession> stored = jdbi.withHandle(handle -> store.session(handle, property.id(), request.sessionId()));
             if (stored.isPresent() && stored.get().lastSeenAt().isAfter(activeSince)) {
                 known = stored;
@@ -78,7 +83,7 @@ public final class Sessions {
         if (known.isPresent()) {
             VisitSession session = known.get();
             jdbi.useHandle(handle -> store.touch(handle, session.id(), now, consent));
-            return respond(snapshot, session, assign(snapshot, session, visitorTouch(snapshot, session)));
+            return written(snapshot, session, consent, assign(snapshot, session, visitorTouch(snapshot, session), true), now);
         }
 
         String id = UUID.randomUUID().toString();
@@ -88,7 +93,7 @@ public final class Sessions {
         String hash = visitorHash;
         jdbi.useHandle(handle -> store.insert(handle, session, hash));
         metrics.sessionsOpened();
-        return respond(snapshot, session, assign(snapshot, session, visitorTouch(snapshot, session)));
+        return written(snapshot, session, consent, assign(snapshot, session, visitorTouch(snapshot, session), false), now);
     }
 
     /** What a known bot is shown: static numbers and fallbacks only, nothing leased, nothing stored. */
@@ -121,10 +126,33 @@ public final class Sessions {
                 .orElse(session.touch());
     }
 
-    private List<Assignment> assign(Snapshot snapshot, VisitSession session, Touch touch) {
+    /** Session ids among {@code ids} that the property does not know. */
+    public java.util.Set<String> unknown(Snapshot snapshot, java.util.Set<String> ids) {
+        java.util.Set<String> unknown = new java.util.HashSet<>();
+        for (String id : ids) {
+            if (!active.knows(id, snapshot.property().id())) {
+                unknown.add(id);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            unknown.removeAll(jdbi.withHandle(handle -> store.existing(handle, snapshot.property().id(), unknown)));
+        }
+        return unknown;
+    }
+
+    private Opened written(Snapshot snapshot, VisitSession session, Consent consent, List<Assignment> assignments,
+                           Instant now) {
+        active.written(session.id(), snapshot, consent, assignments, now);
+        return respond(snapshot, session.id(), assignments);
+    }
+
+    /** @param resumed false for a session created just now, which cannot have assignments yet */
+    private List<Assignment> assign(Snapshot snapshot, VisitSession session, Touch touch, boolean resumed) {
         Map<Long, Assignment> previous = new HashMap<>();
-        for (Assignment assignment : jdbi.withHandle(handle -> store.assignments(handle, session.id()))) {
-            previous.put(assignment.targetNumberId(), assignment);
+        if (resumed) {
+            for (Assignment assignment : jdbi.withHandle(handle -> store.assignments(handle, session.id()))) {
+                previous.put(assignment.targetNumberId(), assignment);
+            }
         }
         List<Assignment> current = new ArrayList<>();
         for (TargetNumber target : snapshot.targets()) {
@@ -191,7 +219,7 @@ public final class Sessions {
         return number == null ? null : number.e164();
     }
 
-    private Opened respond(Snapshot snapshot, VisitSession session, List<Assignment> assignments) {
+    private Opened respond(Snapshot snapshot, String sessionId, List<Assignment> assignments) {
         Map<Long, String> targetE164 = new HashMap<>();
         for (TargetNumber target : snapshot.targets()) {
             targetE164.put(target.id(), target.e164());
@@ -205,6 +233,6 @@ public final class Sessions {
                 ttl = Math.min(ttl, pool.idleTimeoutSeconds());
             }
         }
-        return new Opened(session.id(), shown, ttl);
+        return new Opened(sessionId, shown, ttl);
     }
 }

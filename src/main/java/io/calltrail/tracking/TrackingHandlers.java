@@ -144,7 +144,7 @@ public final class TrackingHandlers {
             parsed.putIfAbsent(id.toLowerCase(), new TrackingEvent(id.toLowerCase(), type, session, url, number, occurredAt));
             sessionField.putIfAbsent(session, event.path("session"));
         }
-        Set<String> unknown = events.unknownSessions(snapshot, new LinkedHashSet<>(sessionField.keySet()));
+        Set<String> unknown = sessions.unknown(snapshot, new LinkedHashSet<>(sessionField.keySet()));
         if (!unknown.isEmpty()) {
             String first = unknown.iterator().next();
             throw new ApiError(422, "unknown_session", sessionField.get(first), "unknown session '" + first + "' for this property");

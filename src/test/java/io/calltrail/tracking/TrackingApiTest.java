@@ -98,6 +98,30 @@ class TrackingApiTest {
 
     @ParameterizedTest
     @EnumSource(Database.Kind.class)
+    void activityIsWrittenAtMostOnceAMinutePerSession(Database.Kind kind) {
+        start(kind);
+        String session = open(null, "https://www.example.com/?gclid=abc", GRANTED).get("session").asText();
+        String lastSeen = "SELECT COUNT(*) FROM visit_session WHERE last_seen_at = :at";
+        java.time.Instant opened = clock.instant();
+        clock.advance(Duration.ofSeconds(40));
+        assertThat(shown(open(session, "https://www.example.com/a", GRANTED))).isEqualTo("+17375550100");
+        assertThat(count(lastSeen, opened)).isEqualTo(1);
+        assertThat(count("SELECT requests FROM visit_session")).isEqualTo(1);
+        // a change of consent is written at once
+        open(session, "https://www.example.com/b", DENIED);
+        assertThat(count("SELECT requests FROM visit_session")).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(shown(open(session, "https://www.example.com/c", DENIED))).isEqualTo("+17375550100");
+        assertThat(count(lastSeen, clock.instant())).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM lease WHERE idle_until = :at", clock.instant().plusSeconds(1800))).isEqualTo(1);
+    }
+
+    private int count(String sql, java.time.Instant at) {
+        return server.database().jdbi().withHandle(handle -> handle.createQuery(sql).bind("at", at).mapTo(Integer.class).one());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
     void expiredSessionStartsANewVisitOfTheSameVisitor(Database.Kind kind) {
         start(kind);
         String first = open(null, "https://www.example.com/?gclid=abc", GRANTED).get("session").asText();
