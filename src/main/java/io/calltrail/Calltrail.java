@@ -99,7 +99,8 @@ public final class Calltrail implements Runnable {
                 server.close();
                 stopped.countDown();
             }, "calltrail-shutdown"));
-            String base = settings.publicUrl().toString();
+            String base = settings.httpPort() == 0 && settings.publicUrl().getPort() == 0
+                    ? "http://" + settings.publicUrl().getHost() + ":" + server.port() : settings.publicUrl().toString();
             System.out.println();
             System.out.println("Calltrail " + Version.current() + " is listening on http://" + settings.httpHost() + ":" + server.port());
             System.out.println("  Dashboard:  " + base + "/");

@@ -44,15 +44,17 @@ public final class Server implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final Optional<String> ownerKey;
     private final Optional<Demo.Seeded> demo;
+    private final Events events;
 
     private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
-                   Optional<String> ownerKey, Optional<Demo.Seeded> demo) {
+                   Optional<String> ownerKey, Optional<Demo.Seeded> demo, Events events) {
         this.settings = settings;
         this.database = database;
         this.app = app;
         this.maintenance = maintenance;
         this.ownerKey = ownerKey;
         this.demo = demo;
+        this.events = events;
     }
 
     public static Server start(Settings settings, Clock clock) {
@@ -122,6 +124,10 @@ public final class Server implements AutoCloseable {
         app.exception(ApiError.class, (error, ctx) -> writeError(ctx, error.status(), error.code(), error.field(), error.getMessage()));
         app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
                 error.getStatus() == 413 ? "body_too_large" : "http_" + error.getStatus(), null, error.getMessage()));
+        app.exception(Events.Overloaded.class, (error, ctx) -> {
+            ctx.header("Retry-After", "1");
+            writeError(ctx, 503, "overloaded", null, error.getMessage());
+        });
         app.exception(Exception.class, (error, ctx) -> {
             if (databaseUnavailable(error)) {
                 log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), error.getMessage());
@@ -151,7 +157,7 @@ public final class Server implements AutoCloseable {
             return thread;
         });
         maintenance.scheduleWithFixedDelay(() -> guarded("salt purge", hasher::purgeOldSalts), 1, 3600, TimeUnit.SECONDS);
-        return new Server(settings, database, app, maintenance, ownerKey, demo);
+        return new Server(settings, database, app, maintenance, ownerKey, demo, events);
     }
 
     private static void guarded(String task, Runnable work) {
@@ -217,6 +223,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         maintenance.shutdownNow();
         app.stop();
+        events.close();
         database.close();
     }
 }

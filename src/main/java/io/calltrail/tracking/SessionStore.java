@@ -129,24 +129,34 @@ final class SessionStore {
 
     /** Records what the session shows for one target, replacing what it showed before. */
     void saveAssignment(Handle handle, long accountId, String sessionId, Assignment assignment) {
-        handle.createUpdate("""
-                        MERGE INTO session_number AS t
-                        USING (VALUES (CAST(:session AS VARCHAR(36)), CAST(:target AS BIGINT))) AS s (session_id, target_number_id)
-                           ON t.session_id = s.session_id AND t.target_number_id = s.target_number_id
-                         WHEN MATCHED THEN UPDATE SET kind = :kind, shown_e164 = :shown, pool_id = :pool,
-                                   tracking_number_id = :number, lease_id = :lease
-                         WHEN NOT MATCHED THEN INSERT (session_id, target_number_id, account_id, kind, shown_e164, pool_id,
-                                   tracking_number_id, lease_id)
-                              VALUES (:session, :target, :account, :kind, :shown, :pool, :number, :lease)""")
-                .bind("session", sessionId)
-                .bind("target", assignment.targetNumberId())
-                .bind("account", accountId)
-                .bind("kind", assignment.kind().name())
-                .bind("shown", assignment.shownE164())
-                .bind("pool", assignment.poolId())
-                .bind("number", assignment.trackingNumberId())
-                .bind("lease", assignment.leaseId())
+        int updated = handle.createUpdate("""
+                        UPDATE session_number SET kind = :kind, shown_e164 = :shown, pool_id = :pool,
+                               tracking_number_id = :number, lease_id = :lease
+                         WHERE session_id = :session AND target_number_id = :target""")
+                .bindMap(assignmentValues(accountId, sessionId, assignment))
                 .execute();
+        if (updated == 0) {
+            // A concurrent twin request may insert first; the primary key refuses the second, which retries.
+            handle.createUpdate("""
+                            INSERT INTO session_number (session_id, target_number_id, account_id, kind, shown_e164, pool_id,
+                                                        tracking_number_id, lease_id)
+                            VALUES (:session, :target, :account, :kind, :shown, :pool, :number, :lease)""")
+                    .bindMap(assignmentValues(accountId, sessionId, assignment))
+                    .execute();
+        }
+    }
+
+    private static java.util.Map<String, Object> assignmentValues(long accountId, String sessionId, Assignment assignment) {
+        java.util.Map<String, Object> values = new java.util.HashMap<>();
+        values.put("session", sessionId);
+        values.put("target", assignment.targetNumberId());
+        values.put("account", accountId);
+        values.put("kind", assignment.kind().name());
+        values.put("shown", assignment.shownE164());
+        values.put("pool", assignment.poolId());
+        values.put("number", assignment.trackingNumberId());
+        values.put("lease", assignment.leaseId());
+        return values;
     }
 
     /** Which of these ids are sessions of the property (events must name one). */

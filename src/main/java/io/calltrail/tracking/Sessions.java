@@ -162,11 +162,24 @@ public final class Sessions {
                 continue;
             }
             if (!now.equals(before)) {
-                jdbi.useHandle(handle -> store.saveAssignment(handle, session.accountId(), session.id(), now));
+                save(session, now);
             }
             current.add(now);
         }
         return current;
+    }
+
+    private void save(VisitSession session, Assignment assignment) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbi.useTransaction(handle -> store.saveAssignment(handle, session.accountId(), session.id(), assignment));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= 3 || !io.calltrail.store.UniqueViolation.isCause(e)) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** A resumed session keeps what it showed: its lease is extended (or renewed), static stays static. */

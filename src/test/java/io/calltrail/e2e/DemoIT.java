@@ -17,6 +17,7 @@ class DemoIT {
     @Test
     void demoServesAPageALeasedNumberAndTheApiWithNothingInstalled() throws Exception {
         Path folder = Files.createTempDirectory("calltrail-demo");
+        deleteOnExit(folder);
         String ownerKey;
         try (ServerProcess server = ServerProcess.startIn(folder, "--demo")) {
             String output = server.output();
@@ -63,10 +64,21 @@ class DemoIT {
         assertThat(run("--help")).contains("serve").contains("migrate").contains("version");
         assertThat(run("version")).startsWith("calltrail ");
         Path data = Files.createTempDirectory("calltrail-migrate");
+        deleteOnExit(data);
         assertThat(run("migrate", "--data", data.toString())).contains("database is current; 1 migration(s) applied");
         assertThat(run("migrate", "--data", data.toString())).contains("0 migration(s) applied");
         String invalid = run("serve", "--port", "99999", "--set", "log.level=LOUD");
         assertThat(invalid).contains("invalid settings").contains("http.port").contains("log.level");
+    }
+
+    private static void deleteOnExit(Path folder) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (var files = Files.walk(folder)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (java.io.IOException e) {
+                // temporary files only
+            }
+        }));
     }
 
     private static String line(String output, String label) {
@@ -79,8 +91,12 @@ class DemoIT {
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", ServerProcess.jar().toString()));
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return Files.readString(output);
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            return Files.readString(output);
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 }

@@ -115,6 +115,11 @@ public final class ServerProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temporary file only
+        }
         process.destroy();
         try {
             if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(10), java.util.concurrent.TimeUnit.MILLISECONDS)) {
