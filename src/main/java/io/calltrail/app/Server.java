@@ -68,6 +68,9 @@ public final class Server implements AutoCloseable {
     }
 
     private static Server start(Settings settings, Clock clock, Database database) {
+        if (!settings.embeddedDatabase()) {
+            log.info("event spool in {}: keep this folder on persistent storage", settings.dataDir().resolve("spool").toAbsolutePath().normalize());
+        }
         if (database.kind() == Database.Kind.H2) {
             log.info("database: embedded H2 at {}", settings.dataDir().toAbsolutePath().normalize());
             log.warn("H2 is for a single instance; to run several instances behind a load balancer, use PostgreSQL (--db-url)");
@@ -85,7 +88,7 @@ public final class Server implements AutoCloseable {
         PropertyCatalog catalog = new PropertyCatalog(jdbi, clock, Duration.ofSeconds(settings.settingsRefreshSeconds()));
         VisitorHasher hasher = new VisitorHasher(jdbi, clock);
         Sessions sessions = new Sessions(jdbi, clock, leases, hasher, metrics);
-        Events events = new Events(jdbi, clock, metrics);
+        Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"));
         Runnable changed = catalog::invalidate;
 
         Optional<String> ownerKey = Bootstrap.ensureOwner(jdbi, accounts, clock, settings.adminApiKey());
@@ -124,7 +127,7 @@ public final class Server implements AutoCloseable {
         app.exception(ApiError.class, (error, ctx) -> writeError(ctx, error.status(), error.code(), error.field(), error.getMessage()));
         app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
                 error.getStatus() == 413 ? "body_too_large" : "http_" + error.getStatus(), null, error.getMessage()));
-        app.exception(Events.Overloaded.class, (error, ctx) -> {
+        app.exception(io.calltrail.store.Spool.Full.class, (error, ctx) -> {
             ctx.header("Retry-After", "1");
             writeError(ctx, 503, "overloaded", null, error.getMessage());
         });
@@ -213,6 +216,11 @@ public final class Server implements AutoCloseable {
 
     public Optional<Demo.Seeded> demo() {
         return demo;
+    }
+
+    /** Waits until every acknowledged event is in the database. */
+    public boolean awaitEventsLoaded(Duration timeout) {
+        return events.awaitLoaded(timeout);
     }
 
     public Settings settings() {

@@ -1,171 +1,129 @@
 package io.calltrail.tracking;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.calltrail.app.Json;
 import io.calltrail.metrics.Metrics;
+import io.calltrail.store.Spool;
 import io.calltrail.store.UniqueViolation;
 import io.calltrail.tracking.PropertyCatalog.Snapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Stores event beacons. Requests hand their events to one writer thread, which commits whatever has
- * queued up in a single transaction (group commit) and then answers each request: there is no
- * contention between requests in the database, and one commit serves many beacons. A request's events
- * are stored all or none, and an event id seen before is absorbed by the primary key.
+ * Stores event beacons. A request is acknowledged once its events are fsync'd in the local event spool
+ * (one fsync serves every request that arrived meanwhile); a loader then writes them to the database in
+ * large transactions. An event id seen before, by a browser retry or a replay after a crash, is
+ * absorbed by the primary key.
  */
 public final class Events implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Events.class);
-    private static final int MAX_EVENTS_PER_COMMIT = 1000;
-    private static final int MAX_QUEUED_REQUESTS = 10_000;
     private static final long ANSWER_TIMEOUT_SECONDS = 20;
+    private static final int LOAD_BATCH = 2000;
+    private static final long MAX_BACKLOG_BYTES = 512L * 1024 * 1024;
 
     private final Jdbi jdbi;
     private final Clock clock;
     private final Metrics metrics;
-    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(MAX_QUEUED_REQUESTS);
-    private final Thread writer;
-    private volatile boolean running = true;
+    private final Spool spool;
 
-    private record Pending(Snapshot snapshot, List<TrackingEvent> events, CompletableFuture<Integer> stored) {
+    /** One event as spooled: everything the database row needs. */
+    record Row(long account, String id, long property, String session, String type, String url, String number,
+               long atMillis, long receivedMillis) {
     }
 
-    public Events(Jdbi jdbi, Clock clock, Metrics metrics) {
+    public Events(Jdbi jdbi, Clock clock, Metrics metrics, Path spoolDir) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.metrics = metrics;
-        this.writer = new Thread(this::writeLoop, "calltrail-event-writer");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.spool = Spool.open(spoolDir, "events", this::load, LOAD_BATCH, MAX_BACKLOG_BYTES);
     }
 
-    /** Stores the events durably (committed when this returns); returns how many were new. */
+    /** The events are durable when this returns; returns how many were accepted. */
     public int record(Snapshot snapshot, List<TrackingEvent> events) {
-        Pending pending = new Pending(snapshot, List.copyOf(events), new CompletableFuture<>());
-        if (!running || !queue.offer(pending)) {
-            throw new Overloaded("the event writer is not accepting events; retry shortly");
+        long received = clock.millis();
+        List<byte[]> records = new ArrayList<>(events.size());
+        for (TrackingEvent event : events) {
+            Row row = new Row(snapshot.property().accountId(), event.id(), snapshot.property().id(), event.sessionId(),
+                    event.type(), event.url(), event.number(), event.occurredAt().toEpochMilli(), received);
+            try {
+                records.add(Json.MAPPER.writeValueAsBytes(row));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot encode an event", e);
+            }
         }
         try {
-            return pending.stored().get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            spool.append(records).get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return records.size();
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            throw new Spool.Full("events could not be written to disk: " + e.getCause().getMessage());
         } catch (TimeoutException e) {
-            throw new Overloaded("events were not committed in time; a retry is safe (duplicates are absorbed)");
+            throw new Spool.Full("events were not written in time; a retry is safe (duplicates are absorbed)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new Overloaded("interrupted while storing events");
+            throw new Spool.Full("interrupted while storing events");
         }
     }
 
-    /** The writer cannot take events now; nothing of this request was acknowledged. */
-    public static final class Overloaded extends RuntimeException {
-        Overloaded(String message) {
-            super(message);
-        }
+    /** Waits until every event acknowledged so far is in the database (tests, shutdown). */
+    public boolean awaitLoaded(Duration timeout) {
+        return spool.awaitLoaded(timeout);
     }
 
-    private void writeLoop() {
-        List<Pending> group = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
+    /** Writes spooled events in one transaction; rows already present are skipped. */
+    private void load(List<byte[]> records) {
+        List<Row> rows = new ArrayList<>(records.size());
+        for (byte[] record : records) {
             try {
-                Pending first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                int count = first.events().size();
-                for (Pending next = queue.peek(); next != null && count + next.events().size() <= MAX_EVENTS_PER_COMMIT;
-                     next = queue.peek()) {
-                    group.add(queue.poll());
-                    count += next.events().size();
-                }
-                write(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.error("event writer failed", e);
-                group.forEach(pending -> pending.stored().completeExceptionally(e));
-            } finally {
-                group.clear();
+                rows.add(Json.MAPPER.readValue(record, Row.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable spooled event", e);
             }
         }
-    }
-
-    /** Commits a group; if it fails, each request is retried alone so one bad request fails alone. */
-    private void write(List<Pending> group) {
-        try {
-            int[] stored = commit(group);
-            int total = 0;
-            for (int i = 0; i < group.size(); i++) {
-                group.get(i).stored().complete(stored[i]);
-                total += stored[i];
-            }
-            metrics.eventsStored(total);
-        } catch (RuntimeException e) {
-            if (group.size() == 1) {
-                group.get(0).stored().completeExceptionally(e);
-                return;
-            }
-            for (Pending pending : group) {
-                write(List.of(pending));
-            }
-        }
-    }
-
-    /** One transaction for the whole group; returns the number of new events of each request. */
-    private int[] commit(List<Pending> group) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(handle -> {
-                    // Insert-unless-present, decided by the primary key: the NOT EXISTS spares the common
-                    // retry an error, and a concurrent twin loses on the key and is retried below.
+                int stored = jdbi.inTransaction(handle -> {
+                    // Insert-unless-present, decided by the primary key: the NOT EXISTS spares replays an
+                    // error, and a twin stored by another instance at the same moment fails the key and is
+                    // retried below.
                     PreparedBatch batch = handle.prepareBatch("""
                             INSERT INTO tracking_event (account_id, id, property_id, session_id, type, url, number_clicked,
                                                         occurred_at, received_at)
                             SELECT CAST(:account AS BIGINT), CAST(:id AS VARCHAR(36)), CAST(:property AS BIGINT),
                                    CAST(:session AS VARCHAR(36)), CAST(:type AS VARCHAR(16)), CAST(:url AS VARCHAR(2048)),
                                    CAST(:number AS VARCHAR(64)), CAST(:at AS TIMESTAMP WITH TIME ZONE),
-                                   CAST(:now AS TIMESTAMP WITH TIME ZONE)
+                                   CAST(:received AS TIMESTAMP WITH TIME ZONE)
                              WHERE NOT EXISTS (SELECT 1 FROM tracking_event WHERE account_id = :account AND id = :id)""");
-                    Instant now = clock.instant();
-                    for (Pending pending : group) {
-                        Snapshot snapshot = pending.snapshot();
-                        for (TrackingEvent event : pending.events()) {
-                            batch.bind("account", snapshot.property().accountId())
-                                    .bind("id", event.id())
-                                    .bind("property", snapshot.property().id())
-                                    .bind("session", event.sessionId())
-                                    .bind("type", event.type())
-                                    .bind("url", event.url())
-                                    .bind("number", event.number())
-                                    .bind("at", event.occurredAt())
-                                    .bind("now", now)
-                                    .add();
-                        }
+                    for (Row row : rows) {
+                        batch.bind("account", row.account())
+                                .bind("id", row.id())
+                                .bind("property", row.property())
+                                .bind("session", row.session())
+                                .bind("type", row.type())
+                                .bind("url", row.url())
+                                .bind("number", row.number())
+                                .bind("at", Instant.ofEpochMilli(row.atMillis()))
+                                .bind("received", Instant.ofEpochMilli(row.receivedMillis()))
+                                .add();
                     }
-                    int[] counts = batch.execute();
-                    int[] stored = new int[group.size()];
-                    int row = 0;
-                    for (int i = 0; i < group.size(); i++) {
-                        for (int j = 0; j < group.get(i).events().size(); j++) {
-                            stored[i] += Math.max(counts[row++], 0);
-                        }
+                    int total = 0;
+                    for (int count : batch.execute()) {
+                        total += Math.max(count, 0);
                     }
-                    return stored;
+                    return total;
                 });
+                metrics.eventsStored(stored);
+                return;
             } catch (RuntimeException e) {
-                // Another instance stored one of these ids at the same moment: the retry sees its row and skips it.
                 if (attempt >= 3 || !(UniqueViolation.isCause(e) || UniqueViolation.isRetryableConflict(e))) {
                     throw e;
                 }
@@ -173,14 +131,8 @@ public final class Events implements AutoCloseable {
         }
     }
 
-    /** Stops taking events, and stores those already queued before returning. */
     @Override
     public void close() {
-        running = false;
-        try {
-            writer.join(TimeUnit.SECONDS.toMillis(ANSWER_TIMEOUT_SECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        spool.close();
     }
 }

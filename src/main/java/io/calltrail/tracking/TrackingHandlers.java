@@ -149,8 +149,8 @@ public final class TrackingHandlers {
             String first = unknown.iterator().next();
             throw new ApiError(422, "unknown_session", sessionField.get(first), "unknown session '" + first + "' for this property");
         }
-        int stored = events.record(snapshot, List.copyOf(parsed.values()));
-        ctx.json(Map.of("stored", stored, "duplicates", items.size() - stored));
+        int accepted = events.record(snapshot, List.copyOf(parsed.values()));
+        ctx.json(Map.of("accepted", accepted));
     }
 
     /** AMP amp-call-tracking: {@code {"phoneNumber", "formattedPhoneNumber"}} for the page's first target number. */

@@ -42,6 +42,33 @@ class HealthTest {
     }
 
     @Test
+    void eventsAcknowledgedWhileTheDatabaseIsDownReachItWhenItIsBack() throws Exception {
+        assumeTrue(System.getenv("CALLTRAIL_TEST_PG_CTL") != null || "true".equals(System.getenv("CI")),
+                "skipped: needs the PostgreSQL server that .ci/run starts, to stop and restart it");
+        try (TestServer server = TestServer.start(Database.Kind.POSTGRESQL, MutableClock.at("2026-01-01T00:00:00Z"), Map.of())) {
+            var fixtures = new io.calltrail.testing.Fixtures(server.database());
+            var property = fixtures.property(fixtures.account("A"), "down");
+            fixtures.target(property, "+15125550100");
+            String session = server.post("/v1/sessions", "{\"property\":\"down\"}").json().get("session").asText();
+            postgres("stop");
+            try {
+                for (int i = 0; i < 5; i++) {
+                    String event = "{\"type\":\"page_view\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"property\":\"down\","
+                            + "\"session\":\"" + session + "\",\"at\":1767225600000}";
+                    assertThat(server.post("/v1/events", event, "Content-Type", "text/plain").status()).isEqualTo(200);
+                }
+                assertThat(server.server().awaitEventsLoaded(java.time.Duration.ofMillis(500))).isFalse();
+            } finally {
+                postgres("restart");
+            }
+            assertThat(server.server().awaitEventsLoaded(java.time.Duration.ofSeconds(30))).isTrue();
+            int stored = server.database().jdbi().withHandle(handle -> handle.createQuery(
+                    "SELECT COUNT(*) FROM tracking_event").mapTo(Integer.class).one());
+            assertThat(stored).isEqualTo(5);
+        }
+    }
+
+    @Test
     void liveAndReadyOnH2() {
         try (TestServer server = TestServer.start(Database.Kind.H2, MutableClock.at("2026-01-01T00:00:00Z"), Map.of())) {
             assertThat(server.get("/health/live").json().get("status").asText()).isEqualTo("up");

@@ -102,6 +102,7 @@ class PublicEndpointErrorsTest {
         }
         big.setCharAt(big.length() - 1, ']');
         expect(server.post("/v1/events", big.toString(), "Content-Type", plain), 413, "body_too_large", null);
+        assertThat(server.server().awaitEventsLoaded(java.time.Duration.ofSeconds(10))).isTrue();
         int stored = server.database().jdbi().withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM tracking_event")
                 .mapTo(Integer.class).one());
         assertThat(stored).isZero();

@@ -223,9 +223,14 @@ class TrackingApiTest {
         assertThat(server.get("/metrics").body()).contains("calltrail_tracking_refused_total{reason=\"rate_limited\"} 1.0");
     }
 
+    private int loadedEvents() {
+        assertThat(server.server().awaitEventsLoaded(Duration.ofSeconds(10))).isTrue();
+        return count("SELECT COUNT(*) FROM tracking_event");
+    }
+
     @ParameterizedTest
     @EnumSource(Database.Kind.class)
-    void eventsAreDurableOnceAndBatchesAllOrNothing(Database.Kind kind) {
+    void eventsAreStoredOnceAndBatchesAllOrNothing(Database.Kind kind) {
         start(kind);
         String session = open(null, "https://www.example.com/?gclid=abc", GRANTED).get("session").asText();
         String click = UUID.randomUUID().toString();
@@ -233,20 +238,26 @@ class TrackingApiTest {
                 + "\",\"url\":\"https://www.example.com/\",\"number\":\"(737) 555-0100\",\"at\":1777906800000}";
         TestClient.Answer stored = server.post("/v1/events", event, "Content-Type", "text/plain;charset=UTF-8", "Origin", ORIGIN);
         assertThat(stored.status()).isEqualTo(200);
-        assertThat(stored.json().get("stored").asInt()).isEqualTo(1);
+        assertThat(stored.json().get("accepted").asInt()).isEqualTo(1);
         assertThat(stored.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
+        assertThat(loadedEvents()).isEqualTo(1);
+        var row = server.database().jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT type, session_id, number_clicked, url FROM tracking_event").mapToMap().one());
+        assertThat(row).containsEntry("type", "tel_click").containsEntry("session_id", session)
+                .containsEntry("number_clicked", "(737) 555-0100").containsEntry("url", "https://www.example.com/");
         // the browser retried: absorbed
-        assertThat(server.post("/v1/events", event, "Content-Type", "text/plain").json().get("duplicates").asInt()).isEqualTo(1);
+        assertThat(server.post("/v1/events", event, "Content-Type", "text/plain").status()).isEqualTo(200);
+        assertThat(loadedEvents()).isEqualTo(1);
         String view = "{\"type\":\"page_view\",\"id\":\"" + UUID.randomUUID() + "\",\"property\":\"site\",\"session\":\"" + session
                 + "\",\"url\":\"https://www.example.com/about\",\"at\":1777906801000}";
         String broken = "{\"type\":\"page_view\",\"id\":\"not-a-uuid\",\"property\":\"site\",\"session\":\"" + session + "\",\"at\":1777906802000}";
         TestClient.Answer refused = server.post("/v1/events", "[" + view + "," + broken + "]", "Content-Type", "text/plain");
         assertThat(refused.status()).isEqualTo(422);
         assertThat(refused.json().get("field").asText()).isEqualTo("events[1].id");
-        assertThat(count("SELECT COUNT(*) FROM tracking_event")).isEqualTo(1);
+        assertThat(loadedEvents()).isEqualTo(1);
         TestClient.Answer batch = server.post("/v1/events", "[" + view + "," + event + "]", "Content-Type", "text/plain");
-        assertThat(batch.json().get("stored").asInt()).isEqualTo(1);
-        assertThat(count("SELECT COUNT(*) FROM tracking_event")).isEqualTo(2);
+        assertThat(batch.json().get("accepted").asInt()).isEqualTo(2);
+        assertThat(loadedEvents()).isEqualTo(2);
     }
 
     @ParameterizedTest
@@ -265,7 +276,7 @@ class TrackingApiTest {
             assertThat(answer.get()).isEqualTo(200);
         }
         threads.shutdown();
-        assertThat(count("SELECT COUNT(*) FROM tracking_event")).isEqualTo(1);
+        assertThat(loadedEvents()).isEqualTo(1);
     }
 
     @ParameterizedTest

@@ -1,0 +1,331 @@
+package io.calltrail.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A durable local queue: records are appended to segment files and fsync'd in groups (one fsync for
+ * everything that arrived meanwhile) before {@link #append} completes; a loader thread then hands them,
+ * in order and in batches, to a consumer that writes them to the database. After a crash the records
+ * since the last checkpoint are handed over again, so the consumer must be idempotent.
+ *
+ * <p>Record layout: 4-byte length, 4-byte CRC32C, payload. A torn tail (a crash mid-write) fails its
+ * check and ends that segment.
+ */
+public final class Spool implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Spool.class);
+    private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
+    private static final int MAX_RECORD_BYTES = 1024 * 1024;
+    private static final int MAX_QUEUED = 20_000;
+
+    /** Writes a batch of records to their destination; must tolerate seeing a record twice. */
+    public interface Consumer {
+        void apply(List<byte[]> records);
+    }
+
+    /** The spool cannot take records now; nothing of the request was acknowledged. */
+    public static final class Full extends RuntimeException {
+        public Full(String message) {
+            super(message);
+        }
+    }
+
+    private record Pending(List<byte[]> records, CompletableFuture<Void> durable) {
+    }
+
+    private record Position(long segment, long offset) {
+    }
+
+    private final Path dir;
+    private final String name;
+    private final Consumer consumer;
+    private final int maxBatch;
+    private final long maxBacklogBytes;
+    private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
+    private final Thread writer;
+    private final Thread loader;
+    private volatile boolean running = true;
+    private volatile Position durable;
+    private volatile Position loaded;
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> closedSegmentBytes =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private FileChannel channel;
+
+    private Spool(Path dir, String name, Consumer consumer, int maxBatch, long maxBacklogBytes) throws IOException {
+        this.dir = dir;
+        this.name = name;
+        this.consumer = consumer;
+        this.maxBatch = maxBatch;
+        this.maxBacklogBytes = maxBacklogBytes;
+        Files.createDirectories(dir);
+        List<Long> segments = segments();
+        long next = segments.isEmpty() ? 1 : segments.get(segments.size() - 1) + 1;
+        this.loaded = readCheckpoint().orElse(new Position(segments.isEmpty() ? next : segments.get(0), 0));
+        for (long segment : segments) {
+            closedSegmentBytes.put(segment, Files.size(segmentPath(segment)));
+        }
+        this.channel = FileChannel.open(segmentPath(next), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.durable = new Position(next, 0);
+        this.writer = new Thread(this::writeLoop, "calltrail-spool-" + name + "-writer");
+        this.loader = new Thread(this::loadLoop, "calltrail-spool-" + name + "-loader");
+        writer.setDaemon(true);
+        loader.setDaemon(true);
+    }
+
+    public static Spool open(Path dir, String name, Consumer consumer, int maxBatch, long maxBacklogBytes) {
+        try {
+            Spool spool = new Spool(dir, name, consumer, maxBatch, maxBacklogBytes);
+            spool.writer.start();
+            spool.loader.start();
+            return spool;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the " + name + " spool in " + dir, e);
+        }
+    }
+
+    /** Completes when the records are on disk (fsync'd); fails fast with {@link Full} under backpressure. */
+    public CompletableFuture<Void> append(List<byte[]> records) {
+        for (byte[] record : records) {
+            if (record.length > MAX_RECORD_BYTES) {
+                throw new IllegalArgumentException("record larger than " + MAX_RECORD_BYTES + " bytes");
+            }
+        }
+        if (backlogBytes() > maxBacklogBytes) {
+            throw new Full("the " + name + " backlog is full; the database is not keeping up");
+        }
+        Pending pending = new Pending(records, new CompletableFuture<>());
+        if (!running || !queue.offer(pending)) {
+            throw new Full("the " + name + " spool is not accepting records now");
+        }
+        return pending.durable();
+    }
+
+    /** Bytes written but not yet handed to the consumer. */
+    public long backlogBytes() {
+        Position end = durable;
+        Position done = loaded;
+        if (done.segment() == end.segment()) {
+            return Math.max(0, end.offset() - done.offset());
+        }
+        long bytes = end.offset() - done.offset();
+        for (long size : closedSegmentBytes.tailMap(done.segment(), true).values()) {
+            bytes += size;
+        }
+        return Math.max(0, bytes);
+    }
+
+    /** Waits until every record made durable before this call has been handed to the consumer. */
+    public boolean awaitLoaded(Duration timeout) {
+        Position target = durable;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Position done = loaded;
+            if (done.segment() > target.segment() || (done.segment() == target.segment() && done.offset() >= target.offset())) {
+                return true;
+            }
+            LockSupport.unpark(loader);
+            LockSupport.parkNanos(2_000_000);
+        }
+        return false;
+    }
+
+    private void writeLoop() {
+        List<Pending> group = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, 4096);
+                write(group);
+                group.forEach(pending -> pending.durable().complete(null));
+                LockSupport.unpark(loader);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.error("{} spool: write failed", name, e);
+                group.forEach(pending -> pending.durable().completeExceptionally(e));
+            } finally {
+                group.clear();
+            }
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.warn("{} spool: close failed: {}", name, e.toString());
+        }
+    }
+
+    private void write(List<Pending> group) throws IOException {
+        int size = 0;
+        for (Pending pending : group) {
+            for (byte[] record : pending.records()) {
+                size += 8 + record.length;
+            }
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        CRC32C crc = new CRC32C();
+        for (Pending pending : group) {
+            for (byte[] record : pending.records()) {
+                crc.reset();
+                crc.update(record);
+                buffer.putInt(record.length).putInt((int) crc.getValue()).put(record);
+            }
+        }
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+        channel.force(false);
+        Position at = durable;
+        long offset = at.offset() + size;
+        if (offset >= SEGMENT_BYTES) {
+            channel.close();
+            closedSegmentBytes.put(at.segment(), offset);
+            channel = FileChannel.open(segmentPath(at.segment() + 1), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            durable = new Position(at.segment() + 1, 0);
+        } else {
+            durable = new Position(at.segment(), offset);
+        }
+    }
+
+    private void loadLoop() {
+        long backoffMillis = 0;
+        while (running || backlogBytes() > 0) {
+            try {
+                if (backoffMillis > 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
+                }
+                if (!loadOnce()) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+                backoffMillis = 0;
+            } catch (RuntimeException | IOException e) {
+                backoffMillis = Math.min(Math.max(backoffMillis * 2, 100), 5_000);
+                log.warn("{} spool: loading failed, retrying in {} ms: {}", name, backoffMillis, e.toString());
+                if (!running) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Hands the next batch to the consumer; false when there was nothing to hand over. */
+    private boolean loadOnce() throws IOException {
+        Position from = loaded;
+        Position end = durable;
+        boolean current = from.segment() == end.segment();
+        if (current && from.offset() >= end.offset()) {
+            return false;
+        }
+        Path file = segmentPath(from.segment());
+        long limit = current ? end.offset() : (Files.exists(file) ? Files.size(file) : 0);
+        List<byte[]> records = new ArrayList<>();
+        long offset = from.offset();
+        if (Files.exists(file) && offset < limit) {
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer header = ByteBuffer.allocate(8);
+                CRC32C crc = new CRC32C();
+                while (records.size() < maxBatch && offset + 8 <= limit) {
+                    header.clear();
+                    in.read(header, offset);
+                    header.flip();
+                    int length = header.getInt();
+                    int expected = header.getInt();
+                    if (length < 0 || length > MAX_RECORD_BYTES || offset + 8 + length > limit) {
+                        break;
+                    }
+                    ByteBuffer payload = ByteBuffer.allocate(length);
+                    while (payload.hasRemaining() && in.read(payload, offset + 8 + payload.position()) > 0) {
+                        // keep reading until the record is complete
+                    }
+                    crc.reset();
+                    crc.update(payload.array());
+                    if ((int) crc.getValue() != expected) {
+                        break;
+                    }
+                    records.add(payload.array());
+                    offset += 8 + length;
+                }
+            }
+        }
+        if (records.isEmpty()) {
+            if (current) {
+                return false;
+            }
+            // An older segment is done (or ends in a torn record from a crash): move to the next one.
+            Files.deleteIfExists(file);
+            closedSegmentBytes.remove(from.segment());
+            saveCheckpoint(new Position(from.segment() + 1, 0));
+            return true;
+        }
+        consumer.apply(records);
+        saveCheckpoint(new Position(from.segment(), offset));
+        return true;
+    }
+
+    private void saveCheckpoint(Position position) throws IOException {
+        Path temporary = dir.resolve(name + ".checkpoint.tmp");
+        Files.writeString(temporary, position.segment() + " " + position.offset(), StandardCharsets.US_ASCII);
+        Files.move(temporary, dir.resolve(name + ".checkpoint"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        loaded = position;
+    }
+
+    private java.util.Optional<Position> readCheckpoint() throws IOException {
+        Path file = dir.resolve(name + ".checkpoint");
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        String[] parts = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
+        return java.util.Optional.of(new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
+    }
+
+    private List<Long> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString())
+                    .filter(file -> file.startsWith(name + "-") && file.endsWith(".log"))
+                    .map(file -> Long.parseLong(file.substring(name.length() + 1, file.length() - 4)))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private Path segmentPath(long segment) {
+        return dir.resolve(String.format("%s-%012d.log", name, segment));
+    }
+
+    /** Stops taking records, writes those queued, and hands what it can to the consumer. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+            LockSupport.unpark(loader);
+            loader.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.calltrail.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolTest {
+    private final List<String> delivered = Collections.synchronizedList(new ArrayList<>());
+
+    private static List<byte[]> records(String... texts) {
+        List<byte[]> records = new ArrayList<>();
+        for (String text : texts) {
+            records.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return records;
+    }
+
+    private void deliver(List<byte[]> records) {
+        records.forEach(record -> delivered.add(new String(record, StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void recordsAreDeliveredInOrderAfterTheyAreDurable(@TempDir Path dir) throws Exception {
+        try (Spool spool = Spool.open(dir, "t", this::deliver, 100, 1 << 20)) {
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                writes.add(spool.append(records("a" + i, "b" + i)));
+            }
+            for (CompletableFuture<Void> write : writes) {
+                write.get(5, TimeUnit.SECONDS);
+            }
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(5))).isTrue();
+            assertThat(spool.backlogBytes()).isZero();
+        }
+        assertThat(delivered).hasSize(100).startsWith("a0", "b0", "a1").endsWith("b49");
+    }
+
+    @Test
+    void acknowledgedRecordsSurviveARestartWhileTheConsumerIsFailing(@TempDir Path dir) throws Exception {
+        AtomicBoolean databaseDown = new AtomicBoolean(true);
+        Spool.Consumer consumer = records -> {
+            if (databaseDown.get()) {
+                throw new IllegalStateException("database down");
+            }
+            deliver(records);
+        };
+        try (Spool spool = Spool.open(dir, "t", consumer, 100, 1 << 20)) {
+            spool.append(records("one", "two")).get(5, TimeUnit.SECONDS);
+            assertThat(spool.awaitLoaded(Duration.ofMillis(300))).isFalse();
+        }
+        assertThat(delivered).isEmpty();
+        databaseDown.set(false);
+        try (Spool spool = Spool.open(dir, "t", consumer, 100, 1 << 20)) {
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(10))).isTrue();
+            spool.append(records("three")).get(5, TimeUnit.SECONDS);
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(delivered).containsExactly("one", "two", "three");
+        // loaded segments are removed; a further restart delivers nothing again
+        delivered.clear();
+        try (Spool spool = Spool.open(dir, "t", this::deliver, 100, 1 << 20)) {
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(delivered).isEmpty();
+    }
+
+    @Test
+    void aTornTailFromACrashIsSkipped(@TempDir Path dir) throws Exception {
+        AtomicBoolean down = new AtomicBoolean(true);
+        Spool.Consumer consumer = records -> {
+            if (down.get()) {
+                throw new IllegalStateException("down");
+            }
+            deliver(records);
+        };
+        try (Spool spool = Spool.open(dir, "t", consumer, 100, 1 << 20)) {
+            spool.append(records("kept")).get(5, TimeUnit.SECONDS);
+        }
+        Path segment;
+        try (var files = Files.list(dir)) {
+            segment = files.filter(path -> path.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        // half a record, as a crash in the middle of a write leaves it
+        Files.write(segment, new byte[] {0, 0, 0, 20, 1, 2, 3, 4, 'x'}, StandardOpenOption.APPEND);
+        down.set(false);
+        try (Spool spool = Spool.open(dir, "t", consumer, 100, 1 << 20)) {
+            spool.append(records("after")).get(5, TimeUnit.SECONDS);
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(delivered).containsExactly("kept", "after");
+    }
+
+    @Test
+    void aFullBacklogRefusesNewRecords(@TempDir Path dir) throws IOException {
+        try (Spool spool = Spool.open(dir, "t", records -> {
+            throw new IllegalStateException("down");
+        }, 100, 64)) {
+            spool.append(records("x".repeat(100))).join();
+            assertThatThrownBy(() -> spool.append(records("y"))).isInstanceOf(Spool.Full.class);
+        }
+    }
+}
