@@ -54,7 +54,7 @@ public final class Demo {
                 accounts.insertKey(handle, account.id(), "demo key", secret, now);
                 Property property = properties.insert(handle, new Property(0, account.id(), "Hill Country Plumbing (demo)",
                         PUBLIC_KEY, List.of("localhost", "127.0.0.1"), "US", "America/Chicago", "USD",
-                        Property.AttributionModel.LAST_TOUCH, 1800, now, now));
+                        Property.AttributionModel.LAST_TOUCH, 1800, Property.ConsentMode.REQUIRED, false, now, now));
                 TargetNumber target = properties.insertTarget(handle, account.id(), property.id(), TARGET, "Main line", now);
                 PoolStore pools = new PoolStore();
                 TrackingNumber overflow = pools.insertNumber(handle, new TrackingNumber(0, account.id(), property.id(),

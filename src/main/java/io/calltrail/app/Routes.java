@@ -3,6 +3,7 @@ package io.calltrail.app;
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.property.PropertyHandlers;
+import io.calltrail.tracking.SnippetHandler;
 import io.calltrail.tracking.SourceRuleHandlers;
 import io.calltrail.tracking.TrackingHandlers;
 import io.javalin.Javalin;
@@ -13,7 +14,7 @@ final class Routes {
     }
 
     record Handlers(Health health, TrackingHandlers tracking, AccountHandlers accounts, PropertyHandlers properties,
-                    PoolHandlers pools, SourceRuleHandlers rules, Pages pages) {
+                    PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -21,6 +22,7 @@ final class Routes {
         app.get("/health/ready", h.health()::ready);
         app.get("/metrics", h.health()::metrics);
 
+        app.get("/s/{file}", h.snippet()::serve);
         app.options("/v1/sessions", h.tracking()::preflight);
         app.post("/v1/sessions", h.tracking()::openSession);
         app.options("/v1/events", h.tracking()::preflight);

@@ -104,13 +104,16 @@ public final class Server implements AutoCloseable {
                 new PoolHandlers(jdbi, pools, properties, leases, clock, settings.defaultIdleTimeoutMinutes() * 60,
                         settings.defaultLingerMinutes() * 60, changed),
                 new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, changed),
-                new Pages());
+                new Pages(),
+                new io.calltrail.tracking.SnippetHandler(catalog, settings.publicUrl().toString()));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.http.maxRequestSize = 1_000_000;
             config.http.prefer405over404 = true;
+            // Responses are small JSON; the snippet carries its own gzip. Nothing else to compress.
+            config.http.disableCompression();
             config.jetty.defaultHost = settings.httpHost();
             config.jetty.defaultPort = settings.httpPort();
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(ctx.method().name(), routeOf(ctx),

@@ -48,6 +48,26 @@ public record PhoneNumber(String e164) {
         return country != null && UTIL.getSupportedRegions().contains(country);
     }
 
+    /** The country calling code, e.g. {@code 1} or {@code 44}. */
+    public String countryCode() {
+        return Integer.toString(parsed().getCountryCode());
+    }
+
+    /** The national (trunk) prefix dialled before national numbers in this number's country, or empty. */
+    public String nationalPrefix() {
+        String region = UTIL.getRegionCodeForNumber(parsed());
+        String prefix = region == null ? null : UTIL.getNddPrefixForRegion(region, true);
+        return prefix == null ? "" : prefix;
+    }
+
+    private Phonenumber.PhoneNumber parsed() {
+        try {
+            return UTIL.parse(e164, null);
+        } catch (NumberParseException e) {
+            throw new IllegalStateException("E.164 number did not parse: " + e164, e);
+        }
+    }
+
     /** The national format of the number's own country, e.g. {@code (512) 555-0100}. */
     public String national() {
         return format(PhoneNumberFormat.NATIONAL);
@@ -58,11 +78,7 @@ public record PhoneNumber(String e164) {
     }
 
     private String format(PhoneNumberFormat style) {
-        try {
-            return UTIL.format(UTIL.parse(e164, null), style);
-        } catch (NumberParseException e) {
-            throw new IllegalStateException("E.164 number did not parse: " + e164, e);
-        }
+        return UTIL.format(parsed(), style);
     }
 
     @Override

@@ -15,6 +15,8 @@ public record Property(
         String currency,
         AttributionModel attributionModel,
         int sessionTimeoutSeconds,
+        ConsentMode consentMode,
+        boolean antiFlicker,
         Instant createdAt,
         Instant updatedAt) {
 
@@ -24,6 +26,25 @@ public record Property(
         @Override
         public String toString() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Whether the snippet may store anything in the browser before the visitor grants storage consent. */
+    public enum ConsentMode {
+        /** Nothing is stored in the browser until ad_storage or analytics_storage is granted. */
+        REQUIRED("required"),
+        /** The operator has another legal basis: the snippet keeps its session id from the start. */
+        NOT_REQUIRED("not-required");
+
+        private final String wire;
+
+        ConsentMode(String wire) {
+            this.wire = wire;
+        }
+
+        @Override
+        public String toString() {
+            return wire;
         }
     }
 

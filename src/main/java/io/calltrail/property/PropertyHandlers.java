@@ -24,7 +24,7 @@ import org.jdbi.v3.core.Jdbi;
 /** Admin API for properties and their target numbers. */
 public final class PropertyHandlers {
     private static final Set<String> PROPERTY_FIELDS = Set.of("name", "public_key", "domains", "country", "time_zone",
-            "currency", "attribution_model", "session_timeout_seconds");
+            "currency", "attribution_model", "session_timeout_seconds", "consent_mode", "anti_flicker");
     private static final Set<String> TARGET_FIELDS = Set.of("property_id", "number", "label");
     private static final Pattern PUBLIC_KEY = Pattern.compile("[A-Za-z0-9_-]{3,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -56,7 +56,7 @@ public final class PropertyHandlers {
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
         Instant now = clock.instant();
         Property draft = read(body, new Property(0, account.id(), null, null, List.of(), null, null, null,
-                AttributionModel.LAST_TOUCH, 1800, now, now));
+                AttributionModel.LAST_TOUCH, 1800, Property.ConsentMode.REQUIRED, false, now, now));
         Property created = writing(() -> jdbi.inTransaction(handle -> {
             if (store.publicKeyTaken(handle, draft.publicKey(), 0)) {
                 throw ApiError.conflict("public_key", "public_key '" + draft.publicKey() + "' is already in use");
@@ -233,7 +233,9 @@ public final class PropertyHandlers {
         }
         AttributionModel model = body.optionalEnum("attribution_model", AttributionModel.class).orElse(base.attributionModel());
         int timeout = body.optionalInt("session_timeout_seconds", 60, 24 * 3600).orElse(base.sessionTimeoutSeconds());
+        Property.ConsentMode consentMode = body.optionalEnum("consent_mode", Property.ConsentMode.class).orElse(base.consentMode());
+        boolean antiFlicker = body.optionalBoolean("anti_flicker").orElse(base.antiFlicker());
         return new Property(base.id(), base.accountId(), name, key, List.copyOf(domains), country, zone, currency, model,
-                timeout, base.createdAt(), base.updatedAt());
+                timeout, consentMode, antiFlicker, base.createdAt(), base.updatedAt());
     }
 }

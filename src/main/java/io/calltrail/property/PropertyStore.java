@@ -17,14 +17,16 @@ public final class PropertyStore {
             splitDomains(rs.getString("domains")), rs.getString("country"), rs.getString("time_zone"),
             rs.getString("currency"),
             AttributionModel.valueOf(rs.getString("attribution_model").toUpperCase(Locale.ROOT)),
-            rs.getInt("session_timeout_seconds"), rs.getTimestamp("created_at").toInstant(),
+            rs.getInt("session_timeout_seconds"),
+            "not-required".equals(rs.getString("consent_mode")) ? Property.ConsentMode.NOT_REQUIRED : Property.ConsentMode.REQUIRED,
+            rs.getBoolean("anti_flicker"), rs.getTimestamp("created_at").toInstant(),
             rs.getTimestamp("updated_at").toInstant());
     private static final RowMapper<TargetNumber> TARGET = (rs, ctx) -> new TargetNumber(
             rs.getLong("id"), rs.getLong("account_id"), rs.getLong("property_id"), rs.getString("e164"),
             rs.getString("label"), rs.getTimestamp("created_at").toInstant());
     private static final String PROPERTY_COLUMNS = """
             id, account_id, name, public_key, domains, country, time_zone, currency, attribution_model,
-            session_timeout_seconds, created_at, updated_at
+            session_timeout_seconds, consent_mode, anti_flicker, created_at, updated_at
             """;
 
     private final Jdbi jdbi;
@@ -40,8 +42,10 @@ public final class PropertyStore {
     public Property insert(Handle handle, Property property) {
         long id = handle.createUpdate("""
                         INSERT INTO property (account_id, name, public_key, domains, country, time_zone, currency,
-                                              attribution_model, session_timeout_seconds, created_at, updated_at)
-                        VALUES (:account, :name, :key, :domains, :country, :zone, :currency, :model, :timeout, :now, :now)""")
+                                              attribution_model, session_timeout_seconds, consent_mode, anti_flicker,
+                                              created_at, updated_at)
+                        VALUES (:account, :name, :key, :domains, :country, :zone, :currency, :model, :timeout, :consent,
+                                :antiFlicker, :now, :now)""")
                 .bind("account", property.accountId())
                 .bind("name", property.name())
                 .bind("key", property.publicKey())
@@ -51,6 +55,8 @@ public final class PropertyStore {
                 .bind("currency", property.currency())
                 .bind("model", property.attributionModel().toString())
                 .bind("timeout", property.sessionTimeoutSeconds())
+                .bind("consent", property.consentMode().toString())
+                .bind("antiFlicker", property.antiFlicker())
                 .bind("now", property.createdAt())
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
@@ -62,7 +68,8 @@ public final class PropertyStore {
         handle.createUpdate("""
                         UPDATE property SET name = :name, public_key = :key, domains = :domains, country = :country,
                                time_zone = :zone, currency = :currency, attribution_model = :model,
-                               session_timeout_seconds = :timeout, updated_at = :now
+                               session_timeout_seconds = :timeout, consent_mode = :consent, anti_flicker = :antiFlicker,
+                               updated_at = :now
                          WHERE id = :id AND account_id = :account""")
                 .bind("id", property.id())
                 .bind("account", property.accountId())
@@ -74,6 +81,8 @@ public final class PropertyStore {
                 .bind("currency", property.currency())
                 .bind("model", property.attributionModel().toString())
                 .bind("timeout", property.sessionTimeoutSeconds())
+                .bind("consent", property.consentMode().toString())
+                .bind("antiFlicker", property.antiFlicker())
                 .bind("now", now)
                 .execute();
         return get(handle, property.accountId(), property.id()).orElseThrow();

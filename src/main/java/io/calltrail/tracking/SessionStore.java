@@ -61,17 +61,17 @@ final class SessionStore {
                 .findOne();
     }
 
-    void insert(Handle handle, VisitSession session, String visitorHash) {
+    void insert(Handle handle, VisitSession session, String visitorHash, boolean gpc) {
         Touch touch = session.touch();
         Consent consent = session.consent();
         handle.createUpdate("""
                         INSERT INTO visit_session (id, account_id, property_id, visitor_id, visitor_hash, started_at, last_seen_at,
                                requests, landing_url, referrer, referrer_domain, utm_source, utm_medium, utm_campaign, utm_term,
                                utm_content, gclid, gbraid, wbraid, msclkid, fbclid, consent_ad_storage,
-                               consent_analytics_storage, consent_ad_user_data, consent_ad_personalization)
+                               consent_analytics_storage, consent_ad_user_data, consent_ad_personalization, gpc)
                         VALUES (:id, :account, :property, :visitor, :hash, :now, :now, 1, :landing, :referrer, :referrerDomain,
                                 :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :gclid, :gbraid, :wbraid,
-                                :msclkid, :fbclid, :adStorage, :analyticsStorage, :adUserData, :adPersonalization)""")
+                                :msclkid, :fbclid, :adStorage, :analyticsStorage, :adUserData, :adPersonalization, :gpc)""")
                 .bind("id", session.id())
                 .bind("account", session.accountId())
                 .bind("property", session.propertyId())
@@ -95,6 +95,7 @@ final class SessionStore {
                 .bind("analyticsStorage", consent.analyticsStorage())
                 .bind("adUserData", consent.adUserData())
                 .bind("adPersonalization", consent.adPersonalization())
+                .bind("gpc", gpc)
                 .execute();
     }
 

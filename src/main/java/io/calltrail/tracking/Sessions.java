@@ -42,8 +42,9 @@ public final class Sessions {
     }
 
     /** A session request as the tracking API received it. */
+    /** {@code gpc}: the browser sent Global Privacy Control, so nothing of the visit is exported to ad platforms. */
     public record OpenRequest(String sessionId, String url, String referrer, Consent consent, String clientIp,
-                              String userAgent) {
+                              String userAgent, boolean gpc) {
     }
 
     /** One swap: show {@code tracking} wherever the page shows {@code target}. */
@@ -91,7 +92,12 @@ public final class Sessions {
         VisitSession session = new VisitSession(id, property.accountId(), property.id(), visitorId, now, now,
                 Touch.from(request.url(), request.referrer()), consent);
         String hash = visitorHash;
-        jdbi.useHandle(handle -> store.insert(handle, session, hash));
+        // Click ids still pick the number, but are kept for export only when ad storage is not denied.
+        VisitSession stored = "denied".equals(consent.adStorage())
+                ? new VisitSession(id, session.accountId(), session.propertyId(), visitorId, now, now,
+                        session.touch().withoutClickIds(), consent)
+                : session;
+        jdbi.useHandle(handle -> store.insert(handle, stored, hash, request.gpc()));
         metrics.sessionsOpened();
         return written(snapshot, session, consent, assign(snapshot, session, visitorTouch(snapshot, session), false), now);
     }

@@ -36,6 +36,12 @@ public record Touch(
                 clip(query.get("msclkid"), 512), clip(query.get("fbclid"), 512));
     }
 
+    /** The same touch without ad click ids: what is kept when the visitor denied ad storage. */
+    public Touch withoutClickIds() {
+        return new Touch(landingUrl, referrer, referrerDomain, utmSource, utmMedium, utmCampaign, utmTerm, utmContent,
+                null, null, null, null, null);
+    }
+
     public boolean hasClickId(String name) {
         String value = switch (name) {
             case "gclid" -> gclid;

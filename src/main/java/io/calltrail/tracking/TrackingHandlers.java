@@ -85,7 +85,8 @@ public final class TrackingHandlers {
         }
         String ip = ClientAddress.of(ctx, trustForwardedHeaders);
         limitRate(ctx, ip);
-        ctx.json(sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, consent, ip, userAgent)));
+        boolean gpc = body.optionalBoolean("gpc").orElse(false);
+        ctx.json(sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, consent, ip, userAgent, gpc)));
     }
 
     public void recordEvents(Context ctx) {
@@ -178,7 +179,7 @@ public final class TrackingHandlers {
         } else {
             String ip = ClientAddress.of(ctx, trustForwardedHeaders);
             limitRate(ctx, ip);
-            opened = sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, Consent.UNKNOWN, ip, ctx.userAgent()));
+            opened = sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, Consent.UNKNOWN, ip, ctx.userAgent(), false));
         }
         String shown = opened.numbers().stream().filter(n -> n.target().equals(target)).map(Sessions.Shown::tracking)
                 .findFirst().orElse(target);

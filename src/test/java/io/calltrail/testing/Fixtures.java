@@ -37,7 +37,8 @@ public final class Fixtures {
     public Property property(Account account, String publicKey) {
         return database.jdbi().inTransaction(handle -> new PropertyStore(database.jdbi()).insert(handle,
                 new Property(0, account.id(), "Site " + publicKey, publicKey, List.of("localhost", "example.com"), "US",
-                        "America/Chicago", "USD", Property.AttributionModel.LAST_TOUCH, 1800, CREATED, CREATED)));
+                        "America/Chicago", "USD", Property.AttributionModel.LAST_TOUCH, 1800, Property.ConsentMode.REQUIRED,
+                        false, CREATED, CREATED)));
     }
 
     public TargetNumber target(Property property, String e164) {
