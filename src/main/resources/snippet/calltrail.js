@@ -11,7 +11,7 @@
     if (src && src.indexOf('/s/') > 0) base = src.slice(0, src.lastIndexOf('/s/'));
   } catch (e) { /* keep the baked-in base */ }
 
-  var consent = {}, sid = null, numbers = {}, listeners = [], pending = [], ttl = 1800, lastBeat = 0;
+  var consent = {}, sid = null, numbers = {}, listeners = [], pending = [], ttl = 1800, lastBeat = 0, swappedAt = null;
   var SKIP = /^(SCRIPT|STYLE|NOSCRIPT|TEMPLATE|TEXTAREA|INPUT|SELECT|OPTION|TITLE|HEAD|IFRAME|OBJECT|SVG|CODE)$/;
   var INLINE = /^(A|ABBR|B|BDI|BDO|BR|CITE|DATA|DFN|EM|FONT|I|KBD|LABEL|MARK|NOBR|Q|S|SAMP|SMALL|SPAN|STRONG|SUB|SUP|TIME|TT|U|VAR|WBR)$/;
   var OTHER_LINK = /^(sms|mailto|whatsapp|viber|skype|fax):|\/\/(wa\.me|api\.whatsapp\.com|web\.whatsapp\.com)\//i;
@@ -147,6 +147,7 @@
     var links = root.querySelectorAll ? root.querySelectorAll('a[href]') : [];
     if (root.nodeName === 'A') swapHref(root);
     for (var i = 0; i < links.length; i++) swapHref(links[i]);
+    if (root === d.body && w.performance) swappedAt = w.performance.now();
     reveal();
     observe();
   }
@@ -281,6 +282,7 @@
     loaded: true,
     swap: function () { swap(); },
     number: function (target) { return numbers[target] || null; },
+    swappedAt: function () { return swappedAt; },
     consent: function (update) { setConsent(update); return open().catch(function () { return numbers; }); },
     on: function (name, cb) { if (name === 'number') { listeners.push(cb); if (Object.keys(numbers).length) cb(numbers); } }
   };
