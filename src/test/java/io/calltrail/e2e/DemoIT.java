@@ -65,7 +65,7 @@ class DemoIT {
         assertThat(run("version")).startsWith("calltrail ");
         Path data = Files.createTempDirectory("calltrail-migrate");
         deleteOnExit(data);
-        assertThat(run("migrate", "--data", data.toString())).contains("database is current; 1 migration(s) applied");
+        assertThat(run("migrate", "--data", data.toString())).containsPattern("database is current; [1-9][0-9]* migration\\(s\\) applied");
         assertThat(run("migrate", "--data", data.toString())).contains("0 migration(s) applied");
         String invalid = run("serve", "--port", "99999", "--set", "log.level=LOUD");
         assertThat(invalid).contains("invalid settings").contains("http.port").contains("log.level");
