@@ -177,6 +177,45 @@ class SnippetBrowserTest {
     }
 
     @Test
+    void consentModeNotRequiredKeepsTheSessionFromTheStart() {
+        var key = demoKey();
+        long property = server.database().jdbi().withHandle(handle -> handle.createQuery("SELECT id FROM property WHERE public_key = 'demo'")
+                .mapTo(Long.class).one());
+        assertThat(server.api("PATCH", "/api/v1/properties/" + property, key, "{\"consent_mode\":\"not-required\"}").status()).isEqualTo(200);
+        try (Browser browser = Browser.start()) {
+            openSwapped(browser, demo("?gclid=no-consent-needed"));
+            assertThat(browser.js("return localStorage.getItem('_calltrail')")).asString().contains("\"s\"");
+            assertThat((String) browser.js("return document.cookie")).contains("_calltrail=");
+        }
+    }
+
+    @Test
+    void clicksThatCouldNotBeSentAreRetriedOnTheNextPage() {
+        try (Browser browser = Browser.start()) {
+            openSwapped(browser, demo("?gclid=retry&consent=granted"));
+            // the network refuses beacons and fetches for a moment: the click is kept in the bounded queue
+            browser.js("navigator.sendBeacon = function () { return false; };"
+                    + "window.fetch = function () { return Promise.reject(new Error('offline')); };"
+                    + "document.getElementById('header-phone').addEventListener('click', function (e) { e.preventDefault(); });"
+                    + "document.getElementById('header-phone').click();");
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(driver ->
+                    ((String) browser.js("return localStorage.getItem('_calltrail') || ''")).contains("tel_click"));
+            assertThat(events("tel_click")).isZero();
+            browser.driver().get(demo("?consent=granted"));
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(driver -> events("tel_click") == 1);
+            assertThat((String) browser.js("return localStorage.getItem('_calltrail')")).doesNotContain("tel_click");
+        }
+    }
+
+    private static String demoKey() {
+        try {
+            return java.nio.file.Files.readString(server.server().settings().dataDir().resolve("demo-api-key")).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void callsMadeBeforeTheScriptLoadsAreNotLost() {
         try (Browser browser = Browser.start()) {
             browser.driver().get(demo("?gclid=queue"));

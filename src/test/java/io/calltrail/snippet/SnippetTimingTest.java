@@ -70,6 +70,10 @@ class SnippetTimingTest {
             }
             send(exchange, 503, "application/json", "{}");
         });
+        // a stopped server: the connection is dropped without an answer
+        host.createContext("/gone/s/aflicker.js", exchange -> send(exchange, 200, "application/javascript", script));
+        host.createContext("/gone/v1/", exchange -> exchange.close());
+        host.createContext("/gone-page", exchange -> send(exchange, 200, "text/html", page.replace("/ct/s/", "/gone/s/")));
         host.start();
         try (Browser browser = Browser.start()) {
             browser.driver().get("http://127.0.0.1:" + host.getAddress().getPort() + "/page");
@@ -78,6 +82,13 @@ class SnippetTimingTest {
             System.out.printf("anti-flicker: number hidden for %.0f ms while the server did not answer%n", hiddenFor);
             // revealed by the snippet's own 300 ms limit, long before the unanswered request gives up (5 s)
             assertThat(hiddenFor).isLessThan(2_000);
+            assertThat(browser.js("return document.getElementById('n').textContent")).isEqualTo("Call (512) 555-0100 today");
+            assertThat(browser.js("return window.errors")).asList().isEmpty();
+
+            browser.driver().get("http://127.0.0.1:" + host.getAddress().getPort() + "/gone-page");
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(4)).until(driver -> browser.js("return window.shownAt") != null);
+            System.out.printf("anti-flicker: number hidden for %.0f ms with the server gone%n",
+                    ((Number) browser.js("return window.shownAt - window.hiddenAt")).doubleValue());
             assertThat(browser.js("return document.getElementById('n').textContent")).isEqualTo("Call (512) 555-0100 today");
             assertThat(browser.js("return window.errors")).asList().isEmpty();
         } finally {

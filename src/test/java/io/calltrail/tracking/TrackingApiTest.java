@@ -158,6 +158,22 @@ class TrackingApiTest {
 
     @ParameterizedTest
     @EnumSource(Database.Kind.class)
+    void globalPrivacyControlIsRecordedAndDeniedAdStorageKeepsNoClickIds(Database.Kind kind) {
+        start(kind);
+        String body = "{\"property\":\"site\",\"url\":\"https://www.example.com/?gclid=Cj0abc&utm_source=google\","
+                + "\"consent\":{\"ad_storage\":\"denied\",\"analytics_storage\":\"granted\"},\"gpc\":true}";
+        JsonNode opened = server.post("/v1/sessions", body).json();
+        assertThat(shown(opened)).as("the click id still chooses the number").isEqualTo("+17375550100");
+        var row = server.database().jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT gpc, gclid, utm_source FROM visit_session").mapToMap().one());
+        assertThat(row.get("gpc")).isEqualTo(true);
+        assertThat(row.get("gclid")).isNull();
+        assertThat(row.get("utm_source")).isEqualTo("google");
+        assertThat(server.post("/v1/sessions", "{\"property\":\"site\",\"gpc\":\"yes\"}").status()).isEqualTo(422);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
     void requestWithStorageConsentAndNoSessionIsANewVisitor(Database.Kind kind) {
         start(kind);
         String first = open(null, "https://www.example.com/?gclid=a", GRANTED).get("session").asText();
