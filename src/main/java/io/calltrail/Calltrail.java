@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /** Entry point: the command line, nothing else. */
 @Command(name = "calltrail", mixinStandardHelpOptions = true, versionProvider = Calltrail.Version.class,
         description = "Self-hosted phone-call conversion tracking server.",
-        subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, Calltrail.VersionCommand.class,
+        subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, io.calltrail.telephony.SimulateCall.class,
+                Calltrail.VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Calltrail implements Runnable {
 
@@ -110,7 +111,8 @@ public final class Calltrail implements Runnable {
                 System.out.println("  Demo page:  " + base + "/demo/?gclid=demo-click-1");
                 System.out.println("  Demo API key:  " + (demoSeed.apiKey() == null
                         ? "(shown when the demo was first seeded)" : demoSeed.apiKey()));
-                System.out.println("  Try:  curl -H 'Authorization: Bearer <demo API key>' " + base + "/api/v1/pools");
+                System.out.println("  Demo webhook auth token:  " + demoSeed.authToken());
+                System.out.println("  Try:  ./calltrail simulate-call --to +15125550110 --from +15125550199 --base-url " + base);
             });
             System.out.println();
             stopped.await();

@@ -36,15 +36,37 @@ public final class Demo {
     private Demo() {
     }
 
-    /** The demo's API key, when known (it is shown at seeding and kept in the data folder). */
-    public record Seeded(boolean createdNow, String apiKey) {
+    /** The demo's API key, when known (it is shown at seeding and kept in the data folder), and its webhook auth token. */
+    public record Seeded(boolean createdNow, String apiKey, String authToken) {
     }
 
-    static Seeded seed(Jdbi jdbi, AccountStore accounts, Clock clock, Settings settings) {
+    static Seeded seed(Jdbi jdbi, AccountStore accounts, Clock clock, Settings settings, io.calltrail.privacy.CallerCrypto crypto) {
+        Seeded seeded = seedOnce(jdbi, accounts, clock, settings);
+        long account = new PropertyStore(jdbi).byPublicKey(PUBLIC_KEY).orElseThrow().accountId();
+        Path tokenFile = settings.dataDir().resolve("demo-auth-token");
+        String configured = !settings.demoAuthToken().isEmpty() ? settings.demoAuthToken() : readKey(tokenFile);
+        String token = configured != null ? configured : ApiKeySecrets.generate().substring(3, 35);
+        String sealed = crypto.seal(account, "provider-token", token);
+        jdbi.useTransaction(handle -> {
+            int updated = handle.createUpdate("""
+                            UPDATE provider_credential SET auth_token_sealed = :sealed WHERE account_id = :account AND provider = 'twilio'""")
+                    .bind("sealed", sealed).bind("account", account).execute();
+            if (updated == 0) {
+                handle.createUpdate("""
+                                INSERT INTO provider_credential (account_id, provider, account_sid, auth_token_sealed, created_at)
+                                VALUES (:account, 'twilio', NULL, :sealed, :now)""")
+                        .bind("account", account).bind("sealed", sealed).bind("now", clock.instant()).execute();
+            }
+        });
+        writeKey(tokenFile, token);
+        return new Seeded(seeded.createdNow(), seeded.apiKey(), token);
+    }
+
+    private static Seeded seedOnce(Jdbi jdbi, AccountStore accounts, Clock clock, Settings settings) {
         Path keyFile = settings.dataDir().resolve("demo-api-key");
         PropertyStore properties = new PropertyStore(jdbi);
         if (properties.byPublicKey(PUBLIC_KEY).isPresent()) {
-            return new Seeded(false, readKey(keyFile));
+            return new Seeded(false, readKey(keyFile), null);
         }
         String secret = ApiKeySecrets.generate();
         try {
@@ -81,12 +103,12 @@ public final class Demo {
             });
         } catch (RuntimeException e) {
             if (UniqueViolation.isCause(e)) {
-                return new Seeded(false, readKey(keyFile));
+                return new Seeded(false, readKey(keyFile), null);
             }
             throw e;
         }
         writeKey(keyFile, secret);
-        return new Seeded(true, secret);
+        return new Seeded(true, secret, null);
     }
 
     private static String readKey(Path file) {

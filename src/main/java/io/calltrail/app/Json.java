@@ -24,6 +24,20 @@ public final class Json {
     private static ObjectMapper create() {
         SimpleModule time = new SimpleModule("instants");
         time.addSerializer(Instant.class, ToStringSerializer.instance);
+        time.addSerializer(java.time.OffsetDateTime.class, new com.fasterxml.jackson.databind.JsonSerializer<>() {
+            @Override
+            public void serialize(java.time.OffsetDateTime value, com.fasterxml.jackson.core.JsonGenerator out,
+                                  com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+                out.writeString(value.toInstant().toString());
+            }
+        });
+        time.addSerializer(java.sql.Timestamp.class, new com.fasterxml.jackson.databind.JsonSerializer<>() {
+            @Override
+            public void serialize(java.sql.Timestamp value, com.fasterxml.jackson.core.JsonGenerator out,
+                                  com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+                out.writeString(value.toInstant().toString());
+            }
+        });
         JsonMapper mapper = JsonMapper.builder()
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .serializationInclusion(JsonInclude.Include.ALWAYS)

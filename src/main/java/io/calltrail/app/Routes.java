@@ -3,6 +3,8 @@ package io.calltrail.app;
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.property.PropertyHandlers;
+import io.calltrail.telephony.CallHandlers;
+import io.calltrail.telephony.TelephonyHandlers;
 import io.calltrail.tracking.SnippetHandler;
 import io.calltrail.tracking.SourceRuleHandlers;
 import io.calltrail.tracking.TrackingHandlers;
@@ -14,7 +16,8 @@ final class Routes {
     }
 
     record Handlers(Health health, TrackingHandlers tracking, AccountHandlers accounts, PropertyHandlers properties,
-                    PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet) {
+                    PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
+                    TelephonyHandlers telephony, CallHandlers calls) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -29,6 +32,15 @@ final class Routes {
         app.post("/v1/events", h.tracking()::recordEvents);
         app.options("/v1/amp/{propertyKey}", h.tracking()::preflight);
         app.get("/v1/amp/{propertyKey}", h.tracking()::ampNumber);
+
+        app.post("/telephony/twilio/voice", h.telephony()::voice);
+        app.post("/telephony/twilio/dial-status", h.telephony()::dialStatus);
+        app.post("/telephony/twilio/call-status", h.telephony()::callStatus);
+        app.get("/telephony/fallback/{id}", h.telephony()::fallback);
+        app.post("/telephony/fallback/{id}", h.telephony()::fallback);
+
+        app.get("/api/v1/calls", h.calls()::list);
+        app.get("/api/v1/calls/{id}", h.calls()::get);
 
         app.get("/api/v1/account", h.accounts()::current);
         app.get("/api/v1/accounts", h.accounts()::listAccounts);

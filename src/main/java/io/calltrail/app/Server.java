@@ -45,9 +45,11 @@ public final class Server implements AutoCloseable {
     private final Optional<String> ownerKey;
     private final Optional<Demo.Seeded> demo;
     private final Events events;
+    private final io.calltrail.telephony.CallRecorder calls;
 
     private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
-                   Optional<String> ownerKey, Optional<Demo.Seeded> demo, Events events) {
+                   Optional<String> ownerKey, Optional<Demo.Seeded> demo, Events events,
+                   io.calltrail.telephony.CallRecorder calls) {
         this.settings = settings;
         this.database = database;
         this.app = app;
@@ -55,6 +57,7 @@ public final class Server implements AutoCloseable {
         this.ownerKey = ownerKey;
         this.demo = demo;
         this.events = events;
+        this.calls = calls;
     }
 
     public static Server start(Settings settings, Clock clock) {
@@ -89,10 +92,18 @@ public final class Server implements AutoCloseable {
         VisitorHasher hasher = new VisitorHasher(jdbi, clock);
         Sessions sessions = new Sessions(jdbi, clock, leases, hasher, metrics);
         Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"));
-        Runnable changed = catalog::invalidate;
 
         Optional<String> ownerKey = Bootstrap.ensureOwner(jdbi, accounts, clock, settings.adminApiKey());
-        Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings)) : Optional.empty();
+        io.calltrail.privacy.CallerCrypto crypto = io.calltrail.privacy.CallerCrypto.open(settings.keysDir());
+        Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
+        io.calltrail.telephony.RoutingTable routing = new io.calltrail.telephony.RoutingTable(jdbi, crypto);
+        routing.refresh();
+        io.calltrail.telephony.CallRecorder calls = new io.calltrail.telephony.CallRecorder(jdbi, leases, routing,
+                settings.dataDir().resolve("spool"));
+        Runnable onChange = () -> {
+            catalog.invalidate();
+            routing.refresh();
+        };
 
         Routes.Handlers handlers = new Routes.Handlers(
                 new Health(database, metrics, () -> guarded("pool gauges", () ->
@@ -100,12 +111,14 @@ public final class Server implements AutoCloseable {
                 new TrackingHandlers(catalog, sessions, events, Bots.load(),
                         new RateLimiter(settings.rateLimitPerMinute(), clock), metrics, clock, settings.trustForwardedHeaders()),
                 new AccountHandlers(jdbi, accounts, clock),
-                new PropertyHandlers(jdbi, properties, clock, changed),
+                new PropertyHandlers(jdbi, properties, clock, onChange),
                 new PoolHandlers(jdbi, pools, properties, leases, clock, settings.defaultIdleTimeoutMinutes() * 60,
-                        settings.defaultLingerMinutes() * 60, changed),
-                new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, changed),
+                        settings.defaultLingerMinutes() * 60, onChange),
+                new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange),
                 new Pages(),
-                new io.calltrail.tracking.SnippetHandler(catalog, settings.publicUrl().toString()));
+                new io.calltrail.tracking.SnippetHandler(catalog, settings.publicUrl().toString()),
+                new io.calltrail.telephony.TelephonyHandlers(routing, calls, crypto, clock, settings.publicUrl().toString()),
+                new io.calltrail.telephony.CallHandlers(jdbi));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -163,7 +176,10 @@ public final class Server implements AutoCloseable {
             return thread;
         });
         maintenance.scheduleWithFixedDelay(() -> guarded("salt purge", hasher::purgeOldSalts), 1, 3600, TimeUnit.SECONDS);
-        return new Server(settings, database, app, maintenance, ownerKey, demo, events);
+        // numbers changed through other instances reach this routing table within the refresh interval
+        maintenance.scheduleWithFixedDelay(routing::refresh, settings.settingsRefreshSeconds(),
+                settings.settingsRefreshSeconds(), TimeUnit.SECONDS);
+        return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls);
     }
 
     private static void guarded(String task, Runnable work) {
@@ -221,6 +237,11 @@ public final class Server implements AutoCloseable {
         return demo;
     }
 
+    /** Waits until every recorded call fact is in the database. */
+    public boolean awaitCallsLoaded(Duration timeout) {
+        return calls.awaitLoaded(timeout);
+    }
+
     /** Waits until every acknowledged event is in the database. */
     public boolean awaitEventsLoaded(Duration timeout) {
         return events.awaitLoaded(timeout);
@@ -235,6 +256,7 @@ public final class Server implements AutoCloseable {
         maintenance.shutdownNow();
         app.stop();
         events.close();
+        calls.close();
         database.close();
     }
 }

@@ -20,7 +20,9 @@ public record Settings(
         int defaultIdleTimeoutMinutes,
         int defaultLingerMinutes,
         int settingsRefreshSeconds,
-        String logLevel) {
+        String logLevel,
+        String demoAuthToken,
+        Path keysDir) {
 
     public boolean embeddedDatabase() {
         return dbUrl.startsWith("jdbc:h2:");

@@ -152,11 +152,16 @@ public final class SettingsLoader {
         if (!LOG_LEVELS.contains(level)) {
             errors.add(describe("log.level") + ": must be one of " + String.join(", ", LOG_LEVELS.stream().sorted().toList()));
         }
+        String demoToken = text("demo.authToken");
+        if (!demoToken.isEmpty() && demoToken.length() < 16) {
+            errors.add(describe("demo.authToken") + ": must be at least 16 characters long");
+        }
+        Path keysDir = text("privacy.keysDir").isEmpty() ? dataDir.resolve("keys") : Path.of(text("privacy.keysDir"));
         if (!errors.isEmpty()) {
             throw new InvalidSettingsException(errors);
         }
         return new Settings(host, port, publicUrl, dataDir, dbUrl, text("db.user"), text("db.password"), poolSize,
-                adminKey, demo, trustForwarded, rateLimit, idle, linger, refresh, level);
+                adminKey, demo, trustForwarded, rateLimit, idle, linger, refresh, level, demoToken, keysDir);
     }
 
     private URI publicUrl(String host, int port) {

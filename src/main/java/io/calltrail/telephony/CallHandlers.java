@@ -1,0 +1,87 @@
+package io.calltrail.telephony;
+
+import io.calltrail.account.Account;
+import io.calltrail.app.Admin;
+import io.calltrail.app.ApiError;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/** The account's calls, with callers masked; one call with its journey. */
+public final class CallHandlers {
+    private static final String COLUMNS = """
+            c.id, c.property_id, c.tracking_number_id, c.provider, c.provider_call_id, c.dialled_e164, c.forwarded_to,
+            c.caller_masked, c.caller_city, c.caller_state, c.caller_country, c.started_at, c.answered_at, c.ended_at,
+            c.ring_seconds, c.talk_seconds, c.status, c.first_time_caller, c.first_call_id, c.attribution, c.confidence,
+            c.attribution_reason, c.session_id, c.source_name
+            """;
+
+    private final Jdbi jdbi;
+
+    public CallHandlers(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** ?property=&from=&to=&status=&attribution= (newest first, at most 500). */
+    public void list(Context ctx) {
+        Account account = Admin.account(ctx);
+        Long property = Admin.queryId(ctx, "property");
+        Instant from = instant(ctx, "from", Instant.EPOCH);
+        Instant to = instant(ctx, "to", Instant.parse("9999-01-01T00:00:00Z"));
+        String status = ctx.queryParam("status");
+        String attribution = ctx.queryParam("attribution");
+        ctx.json(jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + """
+                         FROM phone_call c
+                        WHERE c.account_id = :account
+                          AND (CAST(:property AS BIGINT) IS NULL OR c.property_id = :property)
+                          AND c.started_at >= :from AND c.started_at < :to
+                          AND (CAST(:status AS VARCHAR(16)) IS NULL OR c.status = :status)
+                          AND (CAST(:attribution AS VARCHAR(16)) IS NULL OR c.attribution = :attribution)
+                        ORDER BY c.started_at DESC, c.id DESC LIMIT 500""")
+                .bind("account", account.id()).bind("property", property).bind("from", from).bind("to", to)
+                .bind("status", status).bind("attribution", attribution)
+                .mapToMap().list()));
+    }
+
+    public void get(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "call");
+        Map<String, Object> call = jdbi.withHandle(handle -> {
+            Map<String, Object> row = handle.createQuery("SELECT " + COLUMNS + " FROM phone_call c WHERE c.id = :id AND c.account_id = :account")
+                    .bind("id", id).bind("account", account.id()).mapToMap().findOne()
+                    .orElseThrow(() -> ApiError.notFound("call"));
+            Map<String, Object> answer = new LinkedHashMap<>(row);
+            Object session = row.get("session_id");
+            if (session != null) {
+                answer.put("session", handle.createQuery("""
+                                SELECT id, started_at, last_seen_at, landing_url, referrer, utm_source, utm_medium, utm_campaign,
+                                       utm_term, utm_content, gclid, gbraid, wbraid, msclkid, fbclid
+                                  FROM visit_session WHERE id = :session AND account_id = :account""")
+                        .bind("session", session).bind("account", account.id()).mapToMap().findOne().orElse(null));
+                List<Map<String, Object>> events = handle.createQuery("""
+                                SELECT type, url, number_clicked, occurred_at FROM tracking_event
+                                 WHERE session_id = :session AND account_id = :account ORDER BY occurred_at""")
+                        .bind("session", session).bind("account", account.id()).mapToMap().list();
+                answer.put("events", events);
+            }
+            return answer;
+        });
+        ctx.json(call);
+    }
+
+    private static Instant instant(Context ctx, String name, Instant fallback) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(raw);
+        } catch (DateTimeParseException e) {
+            throw new ApiError(400, "invalid_query", name, name + " must be an ISO-8601 instant");
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.calltrail.telephony;
+
+import java.io.StringWriter;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/** TwiML answers, written with the JDK's XML writer (escaping is its job, never string concatenation's). */
+final class Twiml {
+    private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
+
+    private Twiml() {
+    }
+
+    /** Forwards the call; no recording. Ring timeout in seconds. */
+    static String dial(String forwardTo, String actionUrl, String statusUrl, int timeoutSeconds) {
+        return write(xml -> {
+            xml.writeStartElement("Dial");
+            xml.writeAttribute("answerOnBridge", "true");
+            xml.writeAttribute("action", actionUrl);
+            xml.writeAttribute("timeout", Integer.toString(timeoutSeconds));
+            xml.writeStartElement("Number");
+            xml.writeAttribute("statusCallback", statusUrl);
+            xml.writeAttribute("statusCallbackEvent", "initiated ringing answered completed");
+            xml.writeCharacters(forwardTo);
+            xml.writeEndElement();
+            xml.writeEndElement();
+        });
+    }
+
+    /** Plain forwarding for the fallback URL: no callbacks, nothing that needs this server later. */
+    static String forward(String forwardTo) {
+        return write(xml -> {
+            xml.writeStartElement("Dial");
+            xml.writeAttribute("answerOnBridge", "true");
+            xml.writeStartElement("Number");
+            xml.writeCharacters(forwardTo);
+            xml.writeEndElement();
+            xml.writeEndElement();
+        });
+    }
+
+    static String say(String message) {
+        return write(xml -> {
+            xml.writeStartElement("Say");
+            xml.writeCharacters(message);
+            xml.writeEndElement();
+        });
+    }
+
+    static String empty() {
+        return write(xml -> { });
+    }
+
+    private interface Body {
+        void write(XMLStreamWriter xml) throws XMLStreamException;
+    }
+
+    private static String write(Body body) {
+        try {
+            StringWriter out = new StringWriter();
+            XMLStreamWriter xml = FACTORY.createXMLStreamWriter(out);
+            xml.writeStartDocument("UTF-8", "1.0");
+            xml.writeStartElement("Response");
+            body.write(xml);
+            xml.writeEndElement();
+            xml.writeEndDocument();
+            xml.close();
+            return out.toString();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write TwiML", e);
+        }
+    }
+}
