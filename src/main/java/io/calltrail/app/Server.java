@@ -105,6 +105,9 @@ public final class Server implements AutoCloseable {
             routing.refresh();
         };
 
+        // With port 0 the public URL is known only once the server has bound its port.
+        java.util.concurrent.atomic.AtomicReference<String> publicUrl = new java.util.concurrent.atomic.AtomicReference<>(
+                settings.publicUrl().toString());
         Routes.Handlers handlers = new Routes.Handlers(
                 new Health(database, metrics, () -> guarded("pool gauges", () ->
                         metrics.poolState(jdbi.withHandle(handle -> pools.readings(handle, clock.instant()))))),
@@ -117,7 +120,7 @@ public final class Server implements AutoCloseable {
                 new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange),
                 new Pages(),
                 new io.calltrail.tracking.SnippetHandler(catalog, settings.publicUrl().toString()),
-                new io.calltrail.telephony.TelephonyHandlers(routing, calls, crypto, clock, settings.publicUrl().toString()),
+                new io.calltrail.telephony.TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
                 new io.calltrail.telephony.CallHandlers(jdbi));
 
         Javalin app = Javalin.create(config -> {
@@ -169,6 +172,9 @@ public final class Server implements AutoCloseable {
         });
         Routes.wire(app, handlers);
         app.start();
+        if (settings.publicUrl().getPort() == 0) {
+            publicUrl.set(settings.publicUrl().getScheme() + "://" + settings.publicUrl().getHost() + ":" + app.port());
+        }
 
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "calltrail-maintenance");

@@ -26,9 +26,10 @@ public final class TelephonyHandlers {
     private final CallRecorder recorder;
     private final CallerCrypto crypto;
     private final Clock clock;
-    private final String publicUrl;
+    private final java.util.function.Supplier<String> publicUrl;
 
-    public TelephonyHandlers(RoutingTable routes, CallRecorder recorder, CallerCrypto crypto, Clock clock, String publicUrl) {
+    public TelephonyHandlers(RoutingTable routes, CallRecorder recorder, CallerCrypto crypto, Clock clock,
+                             java.util.function.Supplier<String> publicUrl) {
         this.routes = routes;
         this.recorder = recorder;
         this.crypto = crypto;
@@ -59,8 +60,9 @@ public final class TelephonyHandlers {
         // Fail open: the caller is connected whether or not the call could be recorded.
         recorder.record(new CallRecorder.Fact(start, null));
         String query = "?n=" + route.numberId();
-        twiml(ctx, Twiml.dial(route.forwardTo(), publicUrl + "/telephony/twilio/dial-status" + query,
-                publicUrl + "/telephony/twilio/call-status" + query, RING_TIMEOUT_SECONDS));
+        String base = publicUrl.get();
+        twiml(ctx, Twiml.dial(route.forwardTo(), base + "/telephony/twilio/dial-status" + query,
+                base + "/telephony/twilio/call-status" + query, RING_TIMEOUT_SECONDS));
     }
 
     /** The {@code <Dial>} action: how the forwarded leg ended. */
@@ -120,7 +122,7 @@ public final class TelephonyHandlers {
         if (signature == null) {
             signature = ctx.header("X-SignalWire-Signature");
         }
-        String url = publicUrl + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        String url = publicUrl.get() + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
         if (!TwilioSignature.valid(route.authToken(), url, form, signature)) {
             throw new ApiError(403, "invalid_signature", "X-Twilio-Signature", "the request signature does not match");
         }

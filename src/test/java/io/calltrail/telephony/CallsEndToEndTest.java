@@ -1,0 +1,226 @@
+package io.calltrail.telephony;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.calltrail.store.Database;
+import io.calltrail.testing.MutableClock;
+import io.calltrail.testing.TestClient;
+import io.calltrail.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import picocli.CommandLine;
+
+/** Calls over real HTTP, signed as Twilio signs them, on H2 and PostgreSQL. */
+class CallsEndToEndTest {
+    private static final String TOKEN = "test-auth-token-0123456789";
+    private static final String CALLER = "+15125550199";
+    private static final String YELP = "+15125550110";
+
+    private TestServer server;
+    private MutableClock clock;
+    private String demoKey;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void start(Database.Kind kind) throws Exception {
+        clock = MutableClock.at("2026-05-04T15:00:00Z");
+        server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
+        demoKey = Files.readString(server.server().settings().dataDir().resolve("demo-api-key")).strip();
+    }
+
+    private String simulate(String to, String... extra) {
+        List<String> arguments = new ArrayList<>(List.of("--to", to, "--from", CALLER, "--auth-token", TOKEN,
+                "--base-url", server.client().uri("/").toString().replaceAll("/$", "")));
+        arguments.addAll(List.of(extra));
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(output, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(new CommandLine(new SimulateCall()).execute(arguments.toArray(String[]::new))).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(server.server().awaitCallsLoaded(Duration.ofSeconds(10))).isTrue();
+        return output.toString(StandardCharsets.UTF_8);
+    }
+
+    private JsonNode calls() {
+        return server.api("GET", "/api/v1/calls", demoKey, null).json();
+    }
+
+    private String openSession(String query) {
+        String origin = server.client().uri("/").toString().replaceAll("/$", "");
+        JsonNode opened = server.post("/v1/sessions", "{\"property\":\"demo\",\"url\":\"" + origin + "/demo/" + query
+                + "\",\"consent\":{\"ad_storage\":\"granted\",\"analytics_storage\":\"granted\"}}").json();
+        return opened.get("numbers").get(0).get("tracking").asText();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
+    void callsAreForwardedAndAttributedByLeaseLingerOrSource(Database.Kind kind) throws Exception {
+        start(kind);
+        String leased = openSession("?gclid=ad-click-1&utm_campaign=spring");
+        String forwarded = simulate(leased);
+        assertThat(forwarded).contains("<Dial answerOnBridge=\"true\"").contains(">+15125550100</Number>")
+                .contains("statusCallbackEvent=\"initiated ringing answered completed\"").doesNotContain("record");
+        JsonNode call = calls().get(0);
+        assertThat(call.get("attribution").asText()).isEqualTo("lease");
+        assertThat(call.get("confidence").asDouble()).isEqualTo(0.9);
+        assertThat(call.get("status").asText()).isEqualTo("completed");
+        assertThat(call.get("talk_seconds").asInt()).isEqualTo(75);
+        assertThat(call.get("first_time_caller").asBoolean()).isTrue();
+        assertThat(call.get("caller_masked").asText()).isEqualTo("+1 512-***-**99");
+        JsonNode journey = server.api("GET", "/api/v1/calls/" + call.get("id").asLong(), demoKey, null).json();
+        assertThat(journey.get("session").get("gclid").asText()).isEqualTo("ad-click-1");
+        assertThat(journey.get("session").get("landing_url").asText()).contains("/demo/?gclid=ad-click-1");
+
+        clock.advance(Duration.ofMinutes(31)); // idle, still lingering
+        simulate(leased);
+        JsonNode lingering = calls().get(0);
+        assertThat(lingering.get("attribution").asText()).isEqualTo("linger");
+        assertThat(lingering.get("first_time_caller").asBoolean()).isFalse();
+        assertThat(lingering.get("first_call_id").asLong()).isEqualTo(call.get("id").asLong());
+
+        clock.advance(Duration.ofMinutes(31)); // past linger: nobody's number
+        simulate(leased, "--answered", "false");
+        JsonNode late = calls().get(0);
+        assertThat(late.get("attribution").asText()).isEqualTo("none");
+        assertThat(late.get("status").asText()).isEqualTo("no-answer");
+        assertThat(late.get("talk_seconds").asInt()).isZero();
+
+        simulate(YELP);
+        JsonNode yelp = calls().get(0);
+        assertThat(yelp.get("attribution").asText()).isEqualTo("static_source");
+        assertThat(yelp.get("source_name").asText()).isEqualTo("Yelp listing");
+
+        // no full caller number anywhere: not in any column, not in any answer
+        String everything = server.database().jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM phone_call")
+                .mapToMap().list().toString() + handle.createQuery("SELECT * FROM call_event").mapToMap().list());
+        String answers = calls().toString() + server.api("GET", "/api/v1/calls/" + call.get("id").asLong(), demoKey, null).body();
+        for (String text : List.of(everything, answers)) {
+            assertThat(text).doesNotContain("5125550199").doesNotContain("512-555-0199").doesNotContain("(512) 555-0199");
+        }
+    }
+
+    private TestClient.Answer voice(Map<String, String> form, String url, String signature) {
+        StringBuilder body = new StringBuilder();
+        form.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        return signature == null
+                ? server.post("/telephony/twilio/voice", body.toString(), "Content-Type", "application/x-www-form-urlencoded")
+                : server.post("/telephony/twilio/voice", body.toString(), "Content-Type", "application/x-www-form-urlencoded",
+                        "X-Twilio-Signature", signature);
+    }
+
+    private static String sign(String url, Map<String, String> form) {
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        form.forEach((name, value) -> parameters.put(name, List.of(value)));
+        return TwilioSignature.sign(TOKEN, url, parameters);
+    }
+
+    private Map<String, String> callTo(String to, String sid) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("CallSid", sid);
+        form.put("AccountSid", "ACx");
+        form.put("From", CALLER);
+        form.put("To", to);
+        form.put("CallStatus", "ringing");
+        return form;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
+    void badSignaturesAre403AndWriteNothing(Database.Kind kind) throws Exception {
+        start(kind);
+        String url = server.client().uri("/telephony/twilio/voice").toString();
+        Map<String, String> form = callTo(YELP, "CA1");
+        String good = sign(url, form);
+        Map<String, String> tampered = new LinkedHashMap<>(form);
+        tampered.put("From", "+15125550198");
+        assertThat(voice(tampered, url, good).status()).isEqualTo(403);
+        assertThat(voice(form, url, sign(url + "?x=1", form)).status()).isEqualTo(403);
+        assertThat(voice(form, url, null).status()).isEqualTo(403);
+        assertThat(voice(form, url, "bm90IGEgc2lnbmF0dXJl").status()).isEqualTo(403);
+        server.server().awaitCallsLoaded(Duration.ofSeconds(5));
+        assertThat(calls()).isEmpty();
+        // unknown numbers: a polite message, not an error
+        TestClient.Answer unknown = voice(callTo("+15125550177", "CA2"), url, null);
+        assertThat(unknown.status()).isEqualTo(200);
+        assertThat(unknown.body()).contains("<Say>").contains("not in service");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
+    void fiftyConcurrentRepeatsOfOneWebhookMakeOneCall(Database.Kind kind) throws Exception {
+        start(kind);
+        String url = server.client().uri("/telephony/twilio/voice").toString();
+        Map<String, String> form = callTo(YELP, "CAduplicate");
+        String signature = sign(url, form);
+        var threads = Executors.newFixedThreadPool(16);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            answers.add(threads.submit(() -> voice(form, url, signature).status()));
+        }
+        for (Future<Integer> answer : answers) {
+            assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo(200);
+        }
+        threads.shutdown();
+        assertThat(server.server().awaitCallsLoaded(Duration.ofSeconds(10))).isTrue();
+        assertThat(calls()).hasSize(1);
+    }
+
+    @Test
+    void callersAreConnectedWhileTheDatabaseIsDownAndRecordedWhenItIsBack() throws Exception {
+        assumeTrue(System.getenv("CALLTRAIL_TEST_PG_CTL") != null || "true".equals(System.getenv("CI")),
+                "skipped: needs the PostgreSQL server that .ci/run starts, to stop and restart it");
+        start(Database.Kind.POSTGRESQL);
+        String url = server.client().uri("/telephony/twilio/voice").toString();
+        Map<String, String> form = callTo(YELP, "CAwhiledown");
+        postgres("stop");
+        try {
+            long began = System.nanoTime();
+            TestClient.Answer answer = voice(form, url, sign(url, form));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+            System.out.printf("voice webhook with the database down: HTTP %d in %d ms%n", answer.status(), millis);
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.body()).contains("<Number").contains(">+15125550100</Number>");
+            assertThat(server.server().awaitCallsLoaded(Duration.ofMillis(500))).isFalse();
+        } finally {
+            postgres("restart");
+        }
+        assertThat(server.server().awaitCallsLoaded(Duration.ofSeconds(30))).isTrue();
+        JsonNode call = calls().get(0);
+        assertThat(call.get("provider_call_id").asText()).isEqualTo("CAwhiledown");
+        assertThat(call.get("attribution").asText()).isEqualTo("static_source");
+    }
+
+    private static void postgres(String action) throws Exception {
+        Process process = new ProcessBuilder("bash", System.getenv("CALLTRAIL_TEST_PG_CTL"), action,
+                System.getenv("CALLTRAIL_TEST_PG_DIR")).inheritIO().start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+    }
+
+}
