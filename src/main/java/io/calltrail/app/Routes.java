@@ -4,6 +4,7 @@ import io.calltrail.account.AccountHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.telephony.CallHandlers;
+import io.calltrail.telephony.CredentialHandlers;
 import io.calltrail.telephony.TelephonyHandlers;
 import io.calltrail.tracking.SnippetHandler;
 import io.calltrail.tracking.SourceRuleHandlers;
@@ -17,7 +18,7 @@ final class Routes {
 
     record Handlers(Health health, TrackingHandlers tracking, AccountHandlers accounts, PropertyHandlers properties,
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
-                    TelephonyHandlers telephony, CallHandlers calls) {
+                    TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -38,6 +39,10 @@ final class Routes {
         app.post("/telephony/twilio/call-status", h.telephony()::callStatus);
         app.get("/telephony/fallback/{id}", h.telephony()::fallback);
         app.post("/telephony/fallback/{id}", h.telephony()::fallback);
+
+        app.get("/api/v1/provider-credentials", h.credentials()::list);
+        app.put("/api/v1/provider-credentials/{provider}", h.credentials()::put);
+        app.delete("/api/v1/provider-credentials/{provider}", h.credentials()::delete);
 
         app.get("/api/v1/calls", h.calls()::list);
         app.get("/api/v1/calls/{id}", h.calls()::get);

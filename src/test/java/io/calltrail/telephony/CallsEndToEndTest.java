@@ -80,6 +80,28 @@ class CallsEndToEndTest {
     @ParameterizedTest
     @EnumSource(Database.Kind.class)
     void callsAreForwardedAndAttributedByLeaseLingerOrSource(Database.Kind kind) throws Exception {
+        // every log line of the run, at every level, is kept to be scanned for caller numbers
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+        ch.qos.logback.classic.Logger ours = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.calltrail");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        ch.qos.logback.classic.Level level = ours.getLevel();
+        ours.setLevel(ch.qos.logback.classic.Level.TRACE);
+        try {
+            runEndToEnd(kind);
+        } finally {
+            ours.setLevel(level);
+            root.detachAppender(lines);
+        }
+        assertThat(lines.list).isNotEmpty();
+        for (ch.qos.logback.classic.spi.ILoggingEvent line : lines.list) {
+            String text = line.getFormattedMessage() + (line.getThrowableProxy() == null ? "" : line.getThrowableProxy().getMessage());
+            assertThat(text).doesNotContain("5125550199").doesNotContain("512-555-0199");
+        }
+    }
+
+    private void runEndToEnd(Database.Kind kind) throws Exception {
         start(kind);
         String leased = openSession("?gclid=ad-click-1&utm_campaign=spring");
         String forwarded = simulate(leased);
@@ -169,6 +191,31 @@ class CallsEndToEndTest {
         TestClient.Answer unknown = voice(callTo("+15125550177", "CA2"), url, null);
         assertThat(unknown.status()).isEqualTo(200);
         assertThat(unknown.body()).contains("<Say>").contains("not in service");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
+    void aConfiguredProviderAccountRefusesRequestsFromAnotherAndTokensAreNeverShown(Database.Kind kind) throws Exception {
+        start(kind);
+        String newToken = "rotated-token-abcdefghijklmnop";
+        TestClient.Answer put = server.api("PUT", "/api/v1/provider-credentials/twilio", demoKey,
+                "{\"auth_token\":\"" + newToken + "\",\"account_sid\":\"ACmine\"}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.body()).doesNotContain(newToken);
+        assertThat(server.api("GET", "/api/v1/provider-credentials", demoKey, null).body()).doesNotContain(newToken).contains("ACmine");
+        String stored = server.database().jdbi().withHandle(handle -> handle.createQuery(
+                "SELECT auth_token_sealed FROM provider_credential").mapTo(String.class).one());
+        assertThat(stored).doesNotContain(newToken);
+        String url = server.client().uri("/telephony/twilio/voice").toString();
+        Map<String, String> form = callTo(YELP, "CAforeign");
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        form.forEach((name, value) -> parameters.put(name, List.of(value)));
+        assertThat(voice(form, url, TwilioSignature.sign(newToken, url, parameters)).status()).as("AccountSid ACx").isEqualTo(403);
+        form.put("AccountSid", "ACmine");
+        parameters.put("AccountSid", List.of("ACmine"));
+        assertThat(voice(form, url, TwilioSignature.sign(newToken, url, parameters)).status()).isEqualTo(200);
+        assertThat(voice(form, url, sign(url, form)).status()).as("the old token no longer signs").isEqualTo(403);
+        assertThat(server.api("PUT", "/api/v1/provider-credentials/twilio", demoKey, "{\"auth_token\":\"short\"}").status()).isEqualTo(422);
     }
 
     @ParameterizedTest

@@ -1,0 +1,97 @@
+package io.calltrail.telephony;
+
+import io.calltrail.account.Account;
+import io.calltrail.app.Admin;
+import io.calltrail.app.ApiError;
+import io.calltrail.app.JsonBody;
+import io.calltrail.privacy.CallerCrypto;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The account's provider credentials ({@code twilio}, {@code signalwire}): the auth token that signs
+ * their webhooks, sealed at rest, never shown again; the provider account id, if set, must match.
+ */
+public final class CredentialHandlers {
+    private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
+
+    private final Jdbi jdbi;
+    private final CallerCrypto crypto;
+    private final Clock clock;
+    private final Runnable onChange;
+
+    public CredentialHandlers(Jdbi jdbi, CallerCrypto crypto, Clock clock, Runnable onChange) {
+        this.jdbi = jdbi;
+        this.crypto = crypto;
+        this.clock = clock;
+        this.onChange = onChange;
+    }
+
+    public void list(Context ctx) {
+        Account account = Admin.account(ctx);
+        ctx.json(jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT provider, account_sid, created_at FROM provider_credential WHERE account_id = :account ORDER BY provider""")
+                .bind("account", account.id())
+                .map((rs, c) -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("provider", rs.getString("provider"));
+                    row.put("account_sid", rs.getString("account_sid"));
+                    row.put("auth_token", "********");
+                    row.put("created_at", rs.getTimestamp("created_at").toInstant());
+                    return row;
+                })
+                .list()));
+    }
+
+    /** {@code PUT /api/v1/provider-credentials/{provider}} with {@code auth_token} and optional {@code account_sid}. */
+    public void put(Context ctx) {
+        Account account = Admin.account(ctx);
+        String provider = ctx.pathParam("provider");
+        if (!PROVIDER.matcher(provider).matches()) {
+            throw ApiError.notFound("provider");
+        }
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("auth_token", "account_sid"));
+        String token = body.requiredString("auth_token", 256);
+        if (token.length() < 16) {
+            throw ApiError.invalid("auth_token", "auth_token must be at least 16 characters (the provider's auth token)");
+        }
+        String sid = body.optionalString("account_sid", 64).orElse(null);
+        String sealed = crypto.seal(account.id(), "provider-token", token);
+        jdbi.useTransaction(handle -> {
+            int updated = handle.createUpdate("""
+                            UPDATE provider_credential SET auth_token_sealed = :sealed, account_sid = :sid
+                             WHERE account_id = :account AND provider = :provider""")
+                    .bind("sealed", sealed).bind("sid", sid).bind("account", account.id()).bind("provider", provider).execute();
+            if (updated == 0) {
+                handle.createUpdate("""
+                                INSERT INTO provider_credential (account_id, provider, account_sid, auth_token_sealed, created_at)
+                                VALUES (:account, :provider, :sid, :sealed, :now)""")
+                        .bind("account", account.id()).bind("provider", provider).bind("sid", sid).bind("sealed", sealed)
+                        .bind("now", clock.instant()).execute();
+            }
+        });
+        onChange.run();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("provider", provider);
+        answer.put("account_sid", sid);
+        answer.put("auth_token", "********");
+        ctx.json(answer);
+    }
+
+    public void delete(Context ctx) {
+        Account account = Admin.account(ctx);
+        int deleted = jdbi.withHandle(handle -> handle.createUpdate(
+                        "DELETE FROM provider_credential WHERE account_id = :account AND provider = :provider")
+                .bind("account", account.id()).bind("provider", ctx.pathParam("provider")).execute());
+        if (deleted == 0) {
+            throw ApiError.notFound("provider credential");
+        }
+        onChange.run();
+        ctx.status(204);
+    }
+}
