@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "calltrail", mixinStandardHelpOptions = true, versionProvider = Calltrail.Version.class,
         description = "Self-hosted phone-call conversion tracking server.",
         subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, io.calltrail.telephony.SimulateCall.class,
+                Calltrail.ImportCalls.class,
                 Calltrail.VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Calltrail implements Runnable {
@@ -136,6 +137,50 @@ public final class Calltrail implements Runnable {
                 System.out.println("database is current; " + applied + " migration(s) applied");
             }
             return 0;
+        }
+    }
+
+    @Command(name = "import-calls", mixinStandardHelpOptions = true,
+            description = "Import a call log (Asterisk Master.csv, FreeSWITCH mod_cdr_csv, or CSV) into a property.")
+    static final class ImportCalls implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+        @Option(names = "--format", required = true, paramLabel = "asterisk|freeswitch|csv", description = "The log's format.")
+        io.calltrail.telephony.CallLogImport.Format format;
+        @Option(names = "--property", required = true, paramLabel = "KEY", description = "The property's public key.")
+        String property;
+        @Option(names = "--column", paramLabel = "FIELD=HEADER",
+                description = "For csv: which header holds caller, dialled, start, answer, end, talk_seconds, status, id.")
+        Map<String, String> columns = new LinkedHashMap<>();
+        @Option(names = "--all-or-nothing", description = "Import nothing when any line is malformed (default: skip it and report).")
+        boolean allOrNothing;
+        @picocli.CommandLine.Parameters(paramLabel = "FILE", description = "The call log.")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            try (Database database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 2)) {
+                database.migrate();
+                var crypto = io.calltrail.privacy.CallerCrypto.open(settings.keysDir());
+                var routing = new io.calltrail.telephony.RoutingTable(database.jdbi(), crypto);
+                routing.refresh();
+                var leases = new io.calltrail.pool.Leases(database.jdbi(), Clock.systemUTC(), new io.calltrail.metrics.Metrics());
+                var found = new io.calltrail.property.PropertyStore(database.jdbi()).byPublicKey(property);
+                if (found.isEmpty()) {
+                    System.err.println("no property has the key " + property);
+                    return 2;
+                }
+                var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing).run(found.get(), format,
+                        java.nio.file.Files.newBufferedReader(file), columns, allOrNothing);
+                result.problems().forEach(problem -> System.err.println(file + ":" + problem.line() + ": " + problem.reason()));
+                System.out.printf("%s: %d imported, %d already there, %d skipped%s%n", file, result.imported(), result.duplicates(),
+                        result.skipped(), result.rolledBack() ? " (nothing imported: --all-or-nothing)" : "");
+                return result.rolledBack() ? 3 : 0;
+            }
         }
     }
 

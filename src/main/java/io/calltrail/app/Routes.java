@@ -45,6 +45,7 @@ final class Routes {
         app.delete("/api/v1/provider-credentials/{provider}", h.credentials()::delete);
 
         app.get("/api/v1/calls", h.calls()::list);
+        app.post("/api/v1/calls/import", h.calls()::importLog);
         app.get("/api/v1/calls/{id}", h.calls()::get);
 
         app.get("/api/v1/account", h.accounts()::current);

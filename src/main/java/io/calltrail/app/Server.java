@@ -121,7 +121,7 @@ public final class Server implements AutoCloseable {
                 new Pages(),
                 new io.calltrail.tracking.SnippetHandler(catalog, settings.publicUrl().toString()),
                 new io.calltrail.telephony.TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new io.calltrail.telephony.CallHandlers(jdbi),
+                new io.calltrail.telephony.CallHandlers(jdbi, new io.calltrail.telephony.CallLogImport(jdbi, crypto, leases, routing)),
                 new io.calltrail.telephony.CredentialHandlers(jdbi, crypto, clock, onChange));
 
         Javalin app = Javalin.create(config -> {

@@ -118,6 +118,15 @@ public final class CallerCrypto {
         }
     }
 
+    /** A stable keyed id for a piece of text (a call-log line), revealing nothing of its content. */
+    public String keyedId(String text) {
+        try {
+            return HexFormat.of().formatHex(mac.computeMac(("id:" + text).getBytes(StandardCharsets.UTF_8))).substring(0, 40);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot derive an id", e);
+        }
+    }
+
     /** {@code +1 512-***-**00}: enough to recognise, not enough to call. */
     public static String mask(PhoneNumber caller) {
         String international = caller.international();

@@ -21,9 +21,41 @@ public final class CallHandlers {
             """;
 
     private final Jdbi jdbi;
+    private final CallLogImport importer;
 
-    public CallHandlers(Jdbi jdbi) {
+    public CallHandlers(Jdbi jdbi, CallLogImport importer) {
         this.jdbi = jdbi;
+        this.importer = importer;
+    }
+
+    /**
+     * {@code POST /api/v1/calls/import?property=ID&format=asterisk|freeswitch|csv[&all_or_nothing=true]}, the call
+     * log as the body; for CSV, {@code column.caller=From} and so on name the columns.
+     */
+    public void importLog(Context ctx) throws java.io.IOException {
+        Account account = Admin.account(ctx);
+        Long propertyId = Admin.queryId(ctx, "property");
+        if (propertyId == null) {
+            throw new ApiError(400, "invalid_query", "property", "property (an id) is required");
+        }
+        var property = new io.calltrail.property.PropertyStore(jdbi).get(account.id(), propertyId)
+                .orElseThrow(() -> ApiError.notFound("property"));
+        CallLogImport.Format format;
+        try {
+            format = CallLogImport.Format.valueOf(String.valueOf(ctx.queryParam("format")).toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "invalid_query", "format", "format must be asterisk, freeswitch or csv");
+        }
+        Map<String, String> columns = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (name.startsWith("column.") && !values.isEmpty()) {
+                columns.put(name.substring(7), values.get(0));
+            }
+        });
+        boolean allOrNothing = "true".equals(ctx.queryParam("all_or_nothing"));
+        var reader = new java.io.InputStreamReader(ctx.req().getInputStream(), java.nio.charset.StandardCharsets.UTF_8);
+        CallLogImport.Result result = importer.run(property, format, reader, columns, allOrNothing);
+        ctx.status(result.rolledBack() ? 422 : 200).json(result);
     }
 
     /** ?property=&from=&to=&status=&attribution= (newest first, at most 500). */
