@@ -38,8 +38,26 @@ public record Touch(
 
     /** The same touch without ad click ids: what is kept when the visitor denied ad storage. */
     public Touch withoutClickIds() {
-        return new Touch(landingUrl, referrer, referrerDomain, utmSource, utmMedium, utmCampaign, utmTerm, utmContent,
-                null, null, null, null, null);
+        return new Touch(stripClickIds(landingUrl), referrer, referrerDomain, utmSource, utmMedium, utmCampaign, utmTerm,
+                utmContent, null, null, null, null, null);
+    }
+
+    /** The URL without its ad click id parameters (gclid, gbraid, wbraid, msclkid, fbclid). */
+    static String stripClickIds(String url) {
+        if (url == null || url.indexOf('?') < 0) {
+            return url;
+        }
+        int start = url.indexOf('?');
+        int hash = url.indexOf('#', start);
+        String query = url.substring(start + 1, hash < 0 ? url.length() : hash);
+        StringBuilder kept = new StringBuilder();
+        for (String pair : query.split("&")) {
+            String name = decode(pair.split("=", 2)[0]).toLowerCase(Locale.ROOT);
+            if (!pair.isEmpty() && !java.util.Set.of("gclid", "gbraid", "wbraid", "msclkid", "fbclid").contains(name)) {
+                kept.append(kept.length() == 0 ? "" : "&").append(pair);
+            }
+        }
+        return url.substring(0, start) + (kept.length() == 0 ? "" : "?" + kept) + (hash < 0 ? "" : url.substring(hash));
     }
 
     public boolean hasClickId(String name) {

@@ -165,7 +165,8 @@ class TrackingApiTest {
         JsonNode opened = server.post("/v1/sessions", body).json();
         assertThat(shown(opened)).as("the click id still chooses the number").isEqualTo("+17375550100");
         var row = server.database().jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT gpc, gclid, utm_source FROM visit_session").mapToMap().one());
+                "SELECT gpc, gclid, utm_source, landing_url FROM visit_session").mapToMap().one());
+        assertThat(row.get("landing_url")).isEqualTo("https://www.example.com/?utm_source=google");
         assertThat(row.get("gpc")).isEqualTo(true);
         assertThat(row.get("gclid")).isNull();
         assertThat(row.get("utm_source")).isEqualTo("google");
