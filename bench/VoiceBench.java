@@ -36,6 +36,7 @@ public class VoiceBench {
         long[] latencies = new long[total];
         AtomicInteger failures = new AtomicInteger();
         List<Future<?>> sent = new ArrayList<>();
+        Map<Double, Long> before = serverHistogram(client, base);
         long start = System.nanoTime() + 50_000_000;
         for (int i = 0; i < total; i++) {
             long scheduled = start + (long) i * 1_000_000_000L / rate;
@@ -83,8 +84,39 @@ public class VoiceBench {
         System.out.printf("%-14s %6d requests at %d/s target, %.1f/s achieved, p50 %.2f ms, p99 %.2f ms, max %.2f ms, failures %d%n",
                 label, total, rate, total / elapsed, sorted[total / 2] / 1e6, sorted[(int) (total * 0.99)] / 1e6,
                 sorted[total - 1] / 1e6, failures.get());
+        Map<Double, Long> after = serverHistogram(client, base);
+        List<double[]> delta = new ArrayList<>();
+        after.forEach((le, count) -> delta.add(new double[] {le, count - before.getOrDefault(le, 0L)}));
+        delta.sort((a, b) -> Double.compare(a[0], b[0]));
+        double served = delta.isEmpty() ? 0 : delta.get(delta.size() - 1)[1];
+        System.out.printf("%-14s server-side (its own request timer, histogram buckets): p50 <= %s ms, p99 <= %s ms%n", label,
+                bucket(delta, served, 0.50), bucket(delta, served, 0.99));
         if (failures.get() > 0) {
             System.exit(1);
         }
+    }
+
+    /** The upper bound of the histogram bucket holding the quantile. */
+    private static String bucket(List<double[]> buckets, double total, double quantile) {
+        for (double[] b : buckets) {
+            if (b[1] >= quantile * total) {
+                return Double.isInfinite(b[0]) ? "inf" : String.format("%.2f", b[0] * 1000);
+            }
+        }
+        return "n/a";
+    }
+
+    /** Cumulative bucket counts of the server's timer for the voice route, by upper bound in seconds. */
+    private static Map<Double, Long> serverHistogram(HttpClient client, String base) throws Exception {
+        String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<Double, Long> buckets = new LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "calltrail_http_requests_seconds_bucket\\{method=\"POST\",route=\"/telephony/twilio/voice\",status=\"200\",le=\"([^\"]+)\"} (\\d+)")
+                .matcher(metrics);
+        while (m.find()) {
+            buckets.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)), Long.parseLong(m.group(2)));
+        }
+        return buckets;
     }
 }

@@ -50,15 +50,35 @@ public final class CallRecorder implements AutoCloseable {
         this.spool = Spool.open(spoolDir, "calls", this::load, 500, 256L * 1024 * 1024);
     }
 
-    /** Makes the fact durable; false when the disk could not take it (the call is still connected). */
+    /** Makes the fact durable before returning; false when the disk could not take it. */
     boolean record(Fact fact) {
         try {
             spool.append(List.of(Json.MAPPER.writeValueAsBytes(fact))).get(5, TimeUnit.SECONDS);
             return true;
         } catch (Exception e) {
-            log.error("could not record a call fact for {}: {}", fact.start() != null ? fact.start().sid() : fact.status().sid(), e.toString());
+            log.error("could not record a call fact for {}: {}", sidOf(fact), e.toString());
             return false;
         }
+    }
+
+    /**
+     * Hands the fact to the spool without waiting for the disk: the voice webhook answers first and the
+     * call is recorded right after, so a slow fsync never delays a caller.
+     */
+    void recordAfterwards(Fact fact) {
+        try {
+            spool.append(List.of(Json.MAPPER.writeValueAsBytes(fact))).whenComplete((done, error) -> {
+                if (error != null) {
+                    log.error("could not record a call fact for {}: {}", sidOf(fact), error.toString());
+                }
+            });
+        } catch (Exception e) {
+            log.error("could not record a call fact for {}: {}", sidOf(fact), e.toString());
+        }
+    }
+
+    private static String sidOf(Fact fact) {
+        return fact.start() != null ? fact.start().sid() : fact.status().sid();
     }
 
     public boolean awaitLoaded(Duration timeout) {

@@ -57,8 +57,8 @@ public final class TelephonyHandlers {
                 parsed.map(CallerCrypto::mask).orElse(caller == null ? null : "withheld"),
                 clip(first(form, "FromCity")), clip(first(form, "FromState")), clip(first(form, "FromCountry")),
                 clock.millis());
-        // Fail open: the caller is connected whether or not the call could be recorded.
-        recorder.record(new CallRecorder.Fact(start, null));
+        // Fail open: the caller is connected at once, whether or not (and before) the call is on disk.
+        recorder.recordAfterwards(new CallRecorder.Fact(start, null));
         String query = "?n=" + route.numberId();
         String base = publicUrl.get();
         twiml(ctx, Twiml.dial(route.forwardTo(), base + "/telephony/twilio/dial-status" + query,
