@@ -80,16 +80,16 @@ public final class Demo {
                 TargetNumber target = properties.insertTarget(handle, account.id(), property.id(), TARGET, "Main line", now);
                 PoolStore pools = new PoolStore();
                 TrackingNumber overflow = pools.insertNumber(handle, new TrackingNumber(0, account.id(), property.id(),
-                        "+15125550109", "Google Ads (pool overflow)", "twilio", TARGET, null, "Google Ads", now));
+                        "+15125550109", "Google Ads (pool overflow)", "twilio", TARGET, null, "Google Ads", now, null, TrackingNumber.CallerId.CALLER));
                 Pool pool = pools.insertPool(handle, new Pool(0, account.id(), property.id(), "Google Ads visitors",
                         settings.defaultIdleTimeoutMinutes() * 60, settings.defaultLingerMinutes() * 60,
                         Pool.OverflowPolicy.FALLBACK, overflow.e164(), now));
                 for (int i = 1; i <= 5; i++) {
                     pools.insertNumber(handle, new TrackingNumber(0, account.id(), property.id(), "+1512555010" + i,
-                            "Google Ads pool " + i, "twilio", TARGET, pool.id(), null, now));
+                            "Google Ads pool " + i, "twilio", TARGET, pool.id(), null, now, null, TrackingNumber.CallerId.CALLER));
                 }
                 TrackingNumber yelp = pools.insertNumber(handle, new TrackingNumber(0, account.id(), property.id(),
-                        "+15125550110", "Yelp listing", "twilio", TARGET, null, "Yelp listing", now));
+                        "+15125550110", "Yelp listing", "twilio", TARGET, null, "Yelp listing", now, null, TrackingNumber.CallerId.CALLER));
                 SourceRuleStore rules = new SourceRuleStore();
                 rules.insert(handle, new SourceRule(0, account.id(), property.id(), 10, "Google Ads clicks",
                         List.of(new Condition(Condition.Field.CLICK_ID, Condition.Operator.PRESENT, "gclid")),

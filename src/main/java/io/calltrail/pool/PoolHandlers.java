@@ -26,7 +26,7 @@ public final class PoolHandlers {
     private static final Set<String> POOL_FIELDS = Set.of("property_id", "name", "idle_timeout_seconds", "linger_seconds",
             "overflow_policy", "fallback_number");
     private static final Set<String> NUMBER_FIELDS = Set.of("property_id", "number", "name", "provider", "forward_to",
-            "pool_id", "source_name");
+            "pool_id", "source_name", "whisper", "caller_id");
     private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
 
     private final Jdbi jdbi;
@@ -154,7 +154,7 @@ public final class PoolHandlers {
         TrackingNumber created = writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
             TrackingNumber draft = readNumber(handle, body, property, new TrackingNumber(0, account.id(), property.id(),
-                    null, null, "twilio", null, null, null, clock.instant()));
+                    null, null, "twilio", null, null, null, clock.instant(), null, TrackingNumber.CallerId.CALLER));
             return store.insertNumber(handle, draft);
         }));
         onChange.run();
@@ -242,8 +242,10 @@ public final class PoolHandlers {
         if (store.e164Taken(handle, e164, base.id())) {
             throw ApiError.conflict("number", "number " + e164 + " is already a tracking number");
         }
+        String whisper = body.has("whisper") ? body.optionalString("whisper", 200).orElse(null) : base.whisper();
+        TrackingNumber.CallerId callerId = body.optionalEnum("caller_id", TrackingNumber.CallerId.class).orElse(base.callerId());
         return new TrackingNumber(base.id(), base.accountId(), property.id(), e164, name, provider, forward, poolId, source,
-                base.createdAt());
+                base.createdAt(), whisper, callerId);
     }
 
     private static Instant instant(Context ctx, String name, Instant fallback) {

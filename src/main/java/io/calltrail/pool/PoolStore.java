@@ -18,12 +18,13 @@ public final class PoolStore {
             rs.getLong("id"), rs.getLong("account_id"), rs.getLong("property_id"), rs.getString("e164"),
             rs.getString("name"), rs.getString("provider"), rs.getString("forward_to"),
             rs.getObject("pool_id") == null ? null : rs.getLong("pool_id"), rs.getString("source_name"),
-            rs.getTimestamp("created_at").toInstant());
+            rs.getTimestamp("created_at").toInstant(), rs.getString("whisper"),
+            "tracking".equals(rs.getString("caller_id")) ? TrackingNumber.CallerId.TRACKING : TrackingNumber.CallerId.CALLER);
     private static final String POOL_COLUMNS = """
             id, account_id, property_id, name, idle_timeout_seconds, linger_seconds, overflow_policy, fallback_e164, created_at
             """;
     private static final String NUMBER_COLUMNS = """
-            id, account_id, property_id, e164, name, provider, forward_to, pool_id, source_name, created_at
+            id, account_id, property_id, e164, name, provider, forward_to, pool_id, source_name, created_at, whisper, caller_id
             """;
 
     public Pool insertPool(Handle handle, Pool pool) {
@@ -88,8 +89,11 @@ public final class PoolStore {
     public TrackingNumber insertNumber(Handle handle, TrackingNumber number) {
         long id = handle.createUpdate("""
                         INSERT INTO tracking_number (account_id, property_id, e164, name, provider, forward_to, pool_id,
-                                                     source_name, free_at, lease_version, created_at)
-                        VALUES (:account, :property, :e164, :name, :provider, :forward, :pool, :source, :now, 0, :now)""")
+                                                     source_name, free_at, lease_version, created_at, whisper, caller_id)
+                        VALUES (:account, :property, :e164, :name, :provider, :forward, :pool, :source, :now, 0, :now,
+                                :whisper, :callerId)""")
+                .bind("whisper", number.whisper())
+                .bind("callerId", number.callerId().toString())
                 .bind("account", number.accountId())
                 .bind("property", number.propertyId())
                 .bind("e164", number.e164())
@@ -112,8 +116,10 @@ public final class PoolStore {
     public void updateNumber(Handle handle, TrackingNumber number, boolean poolChanged, Instant now) {
         handle.createUpdate("""
                         UPDATE tracking_number SET e164 = :e164, name = :name, provider = :provider, forward_to = :forward,
-                               pool_id = :pool, source_name = :source
+                               pool_id = :pool, source_name = :source, whisper = :whisper, caller_id = :callerId
                          WHERE id = :id AND account_id = :account""")
+                .bind("whisper", number.whisper())
+                .bind("callerId", number.callerId().toString())
                 .bind("e164", number.e164())
                 .bind("name", number.name())
                 .bind("provider", number.provider())

@@ -16,5 +16,20 @@ public record TrackingNumber(
         String forwardTo,
         Long poolId,
         String sourceName,
-        Instant createdAt) {
+        Instant createdAt,
+        String whisper,
+        CallerId callerId) {
+
+    /** Which number the business sees calling when a call is forwarded. */
+    public enum CallerId {
+        /** The caller's own number. */
+        CALLER,
+        /** The tracking number, so staff can tell a tracked call from others. */
+        TRACKING;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 }

@@ -22,7 +22,8 @@ public final class RoutingTable {
 
     /** One tracking number's route, with the credentials that sign its provider's webhooks. */
     public record Route(long numberId, long accountId, long propertyId, String e164, String forwardTo, String provider,
-                        Long poolId, String sourceName, String providerAccountSid, String authToken) {
+                        Long poolId, String sourceName, String providerAccountSid, String authToken, String whisper,
+                        boolean showTrackingNumber) {
     }
 
     private record Table(Map<String, Route> byE164, Map<Long, Route> byId) {
@@ -46,14 +47,15 @@ public final class RoutingTable {
         try {
             List<Route> routes = jdbi.withHandle(handle -> handle.createQuery("""
                             SELECT n.id, n.account_id, n.property_id, n.e164, n.forward_to, n.provider, n.pool_id, n.source_name,
-                                   c.account_sid, c.auth_token_sealed
+                                   n.whisper, n.caller_id, c.account_sid, c.auth_token_sealed
                               FROM tracking_number n
                               LEFT JOIN provider_credential c ON c.account_id = n.account_id AND c.provider = n.provider""")
                     .map((rs, ctx) -> new Route(rs.getLong("id"), rs.getLong("account_id"), rs.getLong("property_id"),
                             rs.getString("e164"), rs.getString("forward_to"), rs.getString("provider"),
                             rs.getObject("pool_id", Long.class), rs.getString("source_name"), rs.getString("account_sid"),
                             rs.getString("auth_token_sealed") == null ? null
-                                    : crypto.unseal(rs.getLong("account_id"), "provider-token", rs.getString("auth_token_sealed"))))
+                                    : crypto.unseal(rs.getLong("account_id"), "provider-token", rs.getString("auth_token_sealed")),
+                            rs.getString("whisper"), "tracking".equals(rs.getString("caller_id"))))
                     .list());
             Map<String, Route> byE164 = new HashMap<>();
             Map<Long, Route> byId = new HashMap<>();

@@ -62,7 +62,17 @@ public final class TelephonyHandlers {
         String query = "?n=" + route.numberId();
         String base = publicUrl.get();
         twiml(ctx, Twiml.dial(route.forwardTo(), base + "/telephony/twilio/dial-status" + query,
-                base + "/telephony/twilio/call-status" + query, RING_TIMEOUT_SECONDS));
+                base + "/telephony/twilio/call-status" + query, RING_TIMEOUT_SECONDS,
+                route.showTrackingNumber() ? route.e164() : null,
+                route.whisper() == null ? null : base + "/telephony/twilio/whisper" + query));
+    }
+
+    /** Played to the business when it answers: the number's whisper, so staff know where the call came from. */
+    public void whisper(Context ctx) {
+        Map<String, List<String>> form = ctx.formParamMap();
+        RoutingTable.Route route = routeFromQuery(ctx);
+        verify(ctx, route, form);
+        twiml(ctx, route.whisper() == null ? Twiml.empty() : Twiml.say(route.whisper()));
     }
 
     /** The {@code <Dial>} action: how the forwarded leg ended. */

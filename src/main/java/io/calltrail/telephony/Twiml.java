@@ -12,14 +12,24 @@ final class Twiml {
     private Twiml() {
     }
 
-    /** Forwards the call; no recording. Ring timeout in seconds. */
-    static String dial(String forwardTo, String actionUrl, String statusUrl, int timeoutSeconds) {
+    /**
+     * Forwards the call; no recording. Ring timeout in seconds; {@code callerId} (or null: the caller's
+     * own) is what the business sees; {@code whisperUrl} (or null) is played to the business on answer.
+     */
+    static String dial(String forwardTo, String actionUrl, String statusUrl, int timeoutSeconds, String callerId,
+                       String whisperUrl) {
         return write(xml -> {
             xml.writeStartElement("Dial");
             xml.writeAttribute("answerOnBridge", "true");
             xml.writeAttribute("action", actionUrl);
             xml.writeAttribute("timeout", Integer.toString(timeoutSeconds));
+            if (callerId != null) {
+                xml.writeAttribute("callerId", callerId);
+            }
             xml.writeStartElement("Number");
+            if (whisperUrl != null) {
+                xml.writeAttribute("url", whisperUrl);
+            }
             xml.writeAttribute("statusCallback", statusUrl);
             xml.writeAttribute("statusCallbackEvent", "initiated ringing answered completed");
             xml.writeCharacters(forwardTo);

@@ -220,7 +220,7 @@ class RealPageConformanceTest {
                         property.id(), target, "target", now);
                 String number = trackingNumberFor(target, row);
                 TrackingNumber static_ = new io.calltrail.pool.PoolStore().insertNumber(handle, new TrackingNumber(0,
-                        account.id(), property.id(), number, "tracking", "twilio", target, null, "Real-page test", now));
+                        account.id(), property.id(), number, "tracking", "twilio", target, null, "Real-page test", now, null, TrackingNumber.CallerId.CALLER));
                 new SourceRuleStore().insert(handle, new SourceRule(0, account.id(), property.id(), ordinal++, "all visits",
                         List.of(), targetNumber.id(), SourceRule.Action.NUMBER, null, static_.id(), now));
                 tracking.put(target, number);

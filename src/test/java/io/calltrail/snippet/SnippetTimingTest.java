@@ -120,7 +120,7 @@ class SnippetTimingTest {
             server.database().jdbi().useTransaction(handle -> {
                 for (int i = 0; i < 30; i++) {
                     new PoolStore().insertNumber(handle, new TrackingNumber(0, demoPool.accountId(), demoPool.propertyId(),
-                            String.format("+1737555%04d", 2000 + i), "extra " + i, "twilio", "+15125550100", pool, null, Instant.now()));
+                            String.format("+1737555%04d", 2000 + i), "extra " + i, "twilio", "+15125550100", pool, null, Instant.now(), null, TrackingNumber.CallerId.CALLER));
                 }
             });
             String url = server.client().uri("/demo/?gclid=timing&consent=granted").toString();

@@ -220,6 +220,39 @@ class CallsEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(Database.Kind.class)
+    void numbersCanWhisperTheirSourceAndShowThemselvesAsCallerId(Database.Kind kind) throws Exception {
+        start(kind);
+        String url = server.client().uri("/telephony/twilio/voice").toString();
+        Map<String, String> form = callTo(YELP, "CAplain");
+        String plain = voice(form, url, sign(url, form)).body();
+        assertThat(plain).doesNotContain("callerId=").doesNotContain(" url=");
+
+        long yelp = server.api("GET", "/api/v1/tracking-numbers", demoKey, null).json().findValues("e164").stream()
+                .filter(e164 -> e164.asText().equals(YELP)).count() == 1
+                ? server.database().jdbi().withHandle(handle -> handle.createQuery("SELECT id FROM tracking_number WHERE e164 = :e")
+                        .bind("e", YELP).mapTo(Long.class).one())
+                : -1;
+        TestClient.Answer patched = server.api("PATCH", "/api/v1/tracking-numbers/" + yelp, demoKey,
+                "{\"whisper\":\"Call from Yelp <listing>\",\"caller_id\":\"tracking\"}");
+        assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+        Map<String, String> second = callTo(YELP, "CAwhisper");
+        String twiml = voice(second, url, sign(url, second)).body();
+        assertThat(twiml).contains("callerId=\"+15125550110\"").contains(" url=\"" + server.client().uri("/").toString()
+                .replaceAll("/$", "") + "/telephony/twilio/whisper?n=" + yelp + "\"");
+        String whisperUrl = server.client().uri("/telephony/twilio/whisper?n=" + yelp).toString();
+        Map<String, String> answered = callTo("+15125550100", "CAchild");
+        StringBuilder body = new StringBuilder();
+        answered.forEach((name, value) -> body.append(body.length() == 0 ? "" : "&").append(name).append('=')
+                .append(URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        TestClient.Answer whisper = server.send("POST", "/telephony/twilio/whisper?n=" + yelp, body.toString(),
+                "Content-Type", "application/x-www-form-urlencoded", "X-Twilio-Signature", sign(whisperUrl, answered));
+        assertThat(whisper.status()).isEqualTo(200);
+        assertThat(whisper.body()).contains("<Say>Call from Yelp &lt;listing&gt;</Say>");
+        assertThat(server.api("PATCH", "/api/v1/tracking-numbers/" + yelp, demoKey, "{\"caller_id\":\"business\"}").status()).isEqualTo(422);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
     void fiftyConcurrentRepeatsOfOneWebhookMakeOneCall(Database.Kind kind) throws Exception {
         start(kind);
         String url = server.client().uri("/telephony/twilio/voice").toString();

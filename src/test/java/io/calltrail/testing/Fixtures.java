@@ -56,7 +56,7 @@ public final class Fixtures {
             for (int i = 0; i < size; i++) {
                 pools.insertNumber(handle, new TrackingNumber(0, property.accountId(), property.id(),
                         String.format("+1737555%04d", firstSuffix + i), "n" + i, "twilio", "+15125550100", pool.id(), null,
-                        CREATED.plusSeconds(i)));
+                        CREATED.plusSeconds(i), null, TrackingNumber.CallerId.CALLER));
             }
             return pool;
         });
@@ -64,7 +64,7 @@ public final class Fixtures {
 
     public TrackingNumber staticNumber(Property property, String e164, String source) {
         return database.jdbi().inTransaction(handle -> new PoolStore().insertNumber(handle, new TrackingNumber(0,
-                property.accountId(), property.id(), e164, source, "twilio", "+15125550100", null, source, CREATED)));
+                property.accountId(), property.id(), e164, source, "twilio", "+15125550100", null, source, CREATED, null, TrackingNumber.CallerId.CALLER)));
     }
 
     public SourceRule rule(Property property, int ordinal, List<SourceRule.Condition> conditions, SourceRule.Action action,
