@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class VoiceBench {
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--write-requests")) {
+            writeRequests(args[1], args[2], args[3], args[4], Integer.parseInt(args[5]));
+            return;
+        }
         String base = args[0];
         String to = args[1];
         String token = args[2];
@@ -94,6 +98,33 @@ public class VoiceBench {
         if (failures.get() > 0) {
             System.exit(1);
         }
+    }
+
+    /**
+     * Writes N signed voice webhook bodies, one per line as "signature TAB body", for bench/voice.lua,
+     * so wrk (which cannot sign) can replay them. Run: ... --write-requests FILE BASE_URL TO TOKEN N
+     */
+    private static void writeRequests(String file, String base, String to, String token, int count) throws Exception {
+        String url = base + "/telephony/twilio/voice";
+        StringBuilder out = new StringBuilder();
+        long run = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            Map<String, String> form = new LinkedHashMap<>();
+            form.put("AccountSid", "ACbench");
+            form.put("CallSid", "CAwrk" + run + "x" + i);
+            form.put("CallStatus", "ringing");
+            form.put("Direction", "inbound");
+            form.put("From", "+1512555" + String.format("%04d", 2000 + i % 7000));
+            form.put("To", to);
+            Map<String, List<String>> parameters = new LinkedHashMap<>();
+            StringBuilder body = new StringBuilder();
+            form.forEach((name, value) -> {
+                parameters.put(name, List.of(value));
+                body.append(body.length() == 0 ? "" : "&").append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            });
+            out.append(TwilioSignature.sign(token, url, parameters)).append('\t').append(body).append('\n');
+        }
+        java.nio.file.Files.writeString(java.nio.file.Path.of(file), out);
     }
 
     /** The upper bound of the histogram bucket holding the quantile. */

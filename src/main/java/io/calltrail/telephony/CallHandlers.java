@@ -58,7 +58,10 @@ public final class CallHandlers {
         ctx.status(result.rolledBack() ? 422 : 200).json(result);
     }
 
-    /** ?property=&from=&to=&status=&attribution= (newest first, at most 500). */
+    /**
+     * ?property=&from=&to=&status=&attribution=&source= (newest first, at most 500). {@code source} matches a
+     * static number's source name or the attributed session's utm_source, case-insensitively.
+     */
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
@@ -66,16 +69,20 @@ public final class CallHandlers {
         Instant to = instant(ctx, "to", Instant.parse("9999-01-01T00:00:00Z"));
         String status = ctx.queryParam("status");
         String attribution = ctx.queryParam("attribution");
+        String source = ctx.queryParam("source");
         ctx.json(jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + """
                          FROM phone_call c
+                         LEFT JOIN visit_session s ON s.id = c.session_id AND s.account_id = c.account_id
                         WHERE c.account_id = :account
                           AND (CAST(:property AS BIGINT) IS NULL OR c.property_id = :property)
                           AND c.started_at >= :from AND c.started_at < :to
                           AND (CAST(:status AS VARCHAR(16)) IS NULL OR c.status = :status)
                           AND (CAST(:attribution AS VARCHAR(16)) IS NULL OR c.attribution = :attribution)
+                          AND (CAST(:source AS VARCHAR(200)) IS NULL OR LOWER(c.source_name) = LOWER(:source)
+                               OR LOWER(s.utm_source) = LOWER(:source))
                         ORDER BY c.started_at DESC, c.id DESC LIMIT 500""")
                 .bind("account", account.id()).bind("property", property).bind("from", from).bind("to", to)
-                .bind("status", status).bind("attribution", attribution)
+                .bind("status", status).bind("attribution", attribution).bind("source", source)
                 .mapToMap().list()));
     }
 

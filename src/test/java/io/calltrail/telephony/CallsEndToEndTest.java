@@ -136,6 +136,10 @@ class CallsEndToEndTest {
         JsonNode yelp = calls().get(0);
         assertThat(yelp.get("attribution").asText()).isEqualTo("static_source");
         assertThat(yelp.get("source_name").asText()).isEqualTo("Yelp listing");
+        assertThat(server.api("GET", "/api/v1/calls?source=yelp%20listing", demoKey, null).json()).hasSize(1);
+        assertThat(server.api("GET", "/api/v1/calls?attribution=none&status=no-answer", demoKey, null).json()).hasSize(1);
+        assertThat(server.api("GET", "/api/v1/calls?from=2026-05-04T15:30:00Z", demoKey, null).json()).hasSize(3);
+        assertThat(server.api("GET", "/api/v1/calls?to=2026-05-04T15:30:00Z", demoKey, null).json()).hasSize(1);
 
         // no full caller number anywhere: not in any column, not in any answer
         String everything = server.database().jdbi().withHandle(handle -> handle.createQuery("SELECT * FROM phone_call")
