@@ -50,23 +50,11 @@ public class VoiceBench {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             sent.add(threads.submit(() -> {
-                Map<String, String> form = new LinkedHashMap<>();
-                form.put("AccountSid", "ACbench");
-                form.put("CallSid", "CAbench" + label + index + "x" + start);
-                form.put("CallStatus", "ringing");
-                form.put("Direction", "inbound");
-                form.put("From", "+1512555" + String.format("%04d", 2000 + index % 7000));
-                form.put("To", to);
-                Map<String, List<String>> parameters = new LinkedHashMap<>();
-                StringBuilder body = new StringBuilder();
-                form.forEach((name, value) -> {
-                    parameters.put(name, List.of(value));
-                    body.append(body.length() == 0 ? "" : "&").append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-                });
+                String[] signed = signedForm(url, token, to, "CAbench" + label + index + "x" + start, index);
                 HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
                         .header("Content-Type", "application/x-www-form-urlencoded")
-                        .header("X-Twilio-Signature", TwilioSignature.sign(token, url, parameters))
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+                        .header("X-Twilio-Signature", signed[0])
+                        .POST(HttpRequest.BodyPublishers.ofString(signed[1])).build();
                 try {
                     HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() != 200 || !response.body().contains("<Dial")) {
@@ -109,22 +97,28 @@ public class VoiceBench {
         StringBuilder out = new StringBuilder();
         long run = System.nanoTime();
         for (int i = 0; i < count; i++) {
-            Map<String, String> form = new LinkedHashMap<>();
-            form.put("AccountSid", "ACbench");
-            form.put("CallSid", "CAwrk" + run + "x" + i);
-            form.put("CallStatus", "ringing");
-            form.put("Direction", "inbound");
-            form.put("From", "+1512555" + String.format("%04d", 2000 + i % 7000));
-            form.put("To", to);
-            Map<String, List<String>> parameters = new LinkedHashMap<>();
-            StringBuilder body = new StringBuilder();
-            form.forEach((name, value) -> {
-                parameters.put(name, List.of(value));
-                body.append(body.length() == 0 ? "" : "&").append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-            });
-            out.append(TwilioSignature.sign(token, url, parameters)).append('\t').append(body).append('\n');
+            String[] signed = signedForm(url, token, to, "CAwrk" + run + "x" + i, i);
+            out.append(signed[0]).append('\t').append(signed[1]).append('\n');
         }
         java.nio.file.Files.writeString(java.nio.file.Path.of(file), out);
+    }
+
+    /** A voice webhook body for a new call, and its signature: {signature, form-encoded body}. */
+    private static String[] signedForm(String url, String token, String to, String callSid, int index) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("AccountSid", "ACbench");
+        form.put("CallSid", callSid);
+        form.put("CallStatus", "ringing");
+        form.put("Direction", "inbound");
+        form.put("From", "+1512555" + String.format("%04d", 2000 + index % 7000));
+        form.put("To", to);
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        StringBuilder body = new StringBuilder();
+        form.forEach((name, value) -> {
+            parameters.put(name, List.of(value));
+            body.append(body.length() == 0 ? "" : "&").append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+        });
+        return new String[] {TwilioSignature.sign(token, url, parameters), body.toString()};
     }
 
     /** The upper bound of the histogram bucket holding the quantile. */

@@ -44,6 +44,19 @@ public final class Admin {
         }
     }
 
+    /** An optional ISO-8601 instant from the query string, e.g. {@code ?from=2026-11-27T14:03:12Z}. */
+    public static java.time.Instant queryInstant(Context ctx, String name, java.time.Instant fallback) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            return java.time.Instant.parse(raw);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ApiError(400, "invalid_query", name, name + " must be an ISO-8601 instant such as 2026-11-27T14:03:12Z");
+        }
+    }
+
     /** A required reference to another resource in a request body. */
     public static long requiredId(JsonBody body, String field) {
         return body.optionalLong(field).orElseThrow(() -> ApiError.invalid(body.path(field), body.path(field) + " is required"));

@@ -46,18 +46,7 @@ public final class Demo {
         Path tokenFile = settings.dataDir().resolve("demo-auth-token");
         String configured = !settings.demoAuthToken().isEmpty() ? settings.demoAuthToken() : readKey(tokenFile);
         String token = configured != null ? configured : ApiKeySecrets.generate().substring(3, 35);
-        String sealed = crypto.seal(account, "provider-token", token);
-        jdbi.useTransaction(handle -> {
-            int updated = handle.createUpdate("""
-                            UPDATE provider_credential SET auth_token_sealed = :sealed WHERE account_id = :account AND provider = 'twilio'""")
-                    .bind("sealed", sealed).bind("account", account).execute();
-            if (updated == 0) {
-                handle.createUpdate("""
-                                INSERT INTO provider_credential (account_id, provider, account_sid, auth_token_sealed, created_at)
-                                VALUES (:account, 'twilio', NULL, :sealed, :now)""")
-                        .bind("account", account).bind("sealed", sealed).bind("now", clock.instant()).execute();
-            }
-        });
+        io.calltrail.telephony.CredentialHandlers.store(jdbi, crypto, account, "twilio", null, token, clock.instant());
         writeKey(tokenFile, token);
         return new Seeded(seeded.createdNow(), seeded.apiKey(), token);
     }

@@ -14,7 +14,6 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -111,8 +110,8 @@ public final class PoolHandlers {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "pool");
         Instant now = clock.instant();
-        Instant to = instant(ctx, "to", now);
-        Instant from = instant(ctx, "from", to.minus(Duration.ofHours(24)));
+        Instant to = Admin.queryInstant(ctx, "to", now);
+        Instant from = Admin.queryInstant(ctx, "from", to.minus(Duration.ofHours(24)));
         ctx.json(jdbi.withHandle(handle -> {
             Pool pool = store.pool(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("pool"));
             return store.stats(handle, pool, now, from, to);
@@ -126,11 +125,11 @@ public final class PoolHandlers {
         jdbi.withHandle(handle -> store.pool(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("pool"));
         Long number = Admin.queryId(ctx, "number");
         if (number != null) {
-            ctx.json(leases.leasesAt(account.id(), number, instant(ctx, "at", clock.instant())));
+            ctx.json(leases.leasesAt(account.id(), number, Admin.queryInstant(ctx, "at", clock.instant())));
             return;
         }
-        Instant to = instant(ctx, "to", clock.instant());
-        Instant from = instant(ctx, "from", to.minus(Duration.ofHours(24)));
+        Instant to = Admin.queryInstant(ctx, "to", clock.instant());
+        Instant from = Admin.queryInstant(ctx, "from", to.minus(Duration.ofHours(24)));
         ctx.json(leases.history(account.id(), id, from, to, 1000));
     }
 
@@ -246,17 +245,5 @@ public final class PoolHandlers {
         TrackingNumber.CallerId callerId = body.optionalEnum("caller_id", TrackingNumber.CallerId.class).orElse(base.callerId());
         return new TrackingNumber(base.id(), base.accountId(), property.id(), e164, name, provider, forward, poolId, source,
                 base.createdAt(), whisper, callerId);
-    }
-
-    private static Instant instant(Context ctx, String name, Instant fallback) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw new ApiError(400, "invalid_query", name, name + " must be an ISO-8601 instant such as 2026-11-27T14:03:12Z");
-        }
     }
 }

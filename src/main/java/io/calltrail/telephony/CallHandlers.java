@@ -5,7 +5,6 @@ import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +64,8 @@ public final class CallHandlers {
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        Instant from = instant(ctx, "from", Instant.EPOCH);
-        Instant to = instant(ctx, "to", Instant.parse("9999-01-01T00:00:00Z"));
+        Instant from = Admin.queryInstant(ctx, "from", Instant.EPOCH);
+        Instant to = Admin.queryInstant(ctx, "to", Instant.parse("9999-01-01T00:00:00Z"));
         String status = ctx.queryParam("status");
         String attribution = ctx.queryParam("attribution");
         String source = ctx.queryParam("source");
@@ -110,17 +109,5 @@ public final class CallHandlers {
             return answer;
         });
         ctx.json(call);
-    }
-
-    private static Instant instant(Context ctx, String name, Instant fallback) {
-        String raw = ctx.queryParam(name);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(raw);
-        } catch (DateTimeParseException e) {
-            throw new ApiError(400, "invalid_query", name, name + " must be an ISO-8601 instant");
-        }
     }
 }

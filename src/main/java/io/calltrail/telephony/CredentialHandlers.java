@@ -61,26 +61,32 @@ public final class CredentialHandlers {
             throw ApiError.invalid("auth_token", "auth_token must be at least 16 characters (the provider's auth token)");
         }
         String sid = body.optionalString("account_sid", 64).orElse(null);
-        String sealed = crypto.seal(account.id(), "provider-token", token);
-        jdbi.useTransaction(handle -> {
-            int updated = handle.createUpdate("""
-                            UPDATE provider_credential SET auth_token_sealed = :sealed, account_sid = :sid
-                             WHERE account_id = :account AND provider = :provider""")
-                    .bind("sealed", sealed).bind("sid", sid).bind("account", account.id()).bind("provider", provider).execute();
-            if (updated == 0) {
-                handle.createUpdate("""
-                                INSERT INTO provider_credential (account_id, provider, account_sid, auth_token_sealed, created_at)
-                                VALUES (:account, :provider, :sid, :sealed, :now)""")
-                        .bind("account", account.id()).bind("provider", provider).bind("sid", sid).bind("sealed", sealed)
-                        .bind("now", clock.instant()).execute();
-            }
-        });
+        store(jdbi, crypto, account.id(), provider, sid, token, clock.instant());
         onChange.run();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("provider", provider);
         answer.put("account_sid", sid);
         answer.put("auth_token", "********");
         ctx.json(answer);
+    }
+
+    /** Sets an account's credential for a provider, replacing the one it had; the token is sealed first. */
+    public static void store(Jdbi jdbi, CallerCrypto crypto, long accountId, String provider, String accountSid, String token,
+                             java.time.Instant now) {
+        String sealed = crypto.seal(accountId, "provider-token", token);
+        jdbi.useTransaction(handle -> {
+            int updated = handle.createUpdate("""
+                            UPDATE provider_credential SET auth_token_sealed = :sealed, account_sid = :sid
+                             WHERE account_id = :account AND provider = :provider""")
+                    .bind("sealed", sealed).bind("sid", accountSid).bind("account", accountId).bind("provider", provider).execute();
+            if (updated == 0) {
+                handle.createUpdate("""
+                                INSERT INTO provider_credential (account_id, provider, account_sid, auth_token_sealed, created_at)
+                                VALUES (:account, :provider, :sid, :sealed, :now)""")
+                        .bind("account", accountId).bind("provider", provider).bind("sid", accountSid).bind("sealed", sealed)
+                        .bind("now", now).execute();
+            }
+        });
     }
 
     public void delete(Context ctx) {

@@ -19,7 +19,7 @@ class HealthTest {
                 "skipped: needs the PostgreSQL server that .ci/run starts, to stop and restart it");
         try (TestServer server = TestServer.start(Database.Kind.POSTGRESQL, MutableClock.at("2026-01-01T00:00:00Z"), Map.of())) {
             assertThat(server.get("/health/ready").status()).isEqualTo(200);
-            postgres("stop");
+            TestDatabases.postgres("stop");
             try {
                 assertThat(server.get("/health/ready").status()).isEqualTo(503);
                 assertThat(server.get("/health/ready").json().get("database").asText()).isEqualTo("down");
@@ -29,7 +29,7 @@ class HealthTest {
                 assertThat(refused.status()).isEqualTo(503);
                 assertThat(refused.header("Retry-After")).isEqualTo("5");
             } finally {
-                postgres("restart");
+                TestDatabases.postgres("restart");
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             int status = 0;
@@ -50,7 +50,7 @@ class HealthTest {
             var property = fixtures.property(fixtures.account("A"), "down");
             fixtures.target(property, "+15125550100");
             String session = server.post("/v1/sessions", "{\"property\":\"down\"}").json().get("session").asText();
-            postgres("stop");
+            TestDatabases.postgres("stop");
             try {
                 for (int i = 0; i < 5; i++) {
                     String event = "{\"type\":\"page_view\",\"id\":\"" + java.util.UUID.randomUUID() + "\",\"property\":\"down\","
@@ -59,7 +59,7 @@ class HealthTest {
                 }
                 assertThat(server.server().awaitEventsLoaded(java.time.Duration.ofMillis(500))).isFalse();
             } finally {
-                postgres("restart");
+                TestDatabases.postgres("restart");
             }
             assertThat(server.server().awaitEventsLoaded(java.time.Duration.ofSeconds(30))).isTrue();
             int stored = server.database().jdbi().withHandle(handle -> handle.createQuery(
@@ -76,12 +76,4 @@ class HealthTest {
             assertThat(server.get("/metrics").header("Content-Type")).startsWith("text/plain");
         }
     }
-
-    private static void postgres(String action) throws Exception {
-        Process process = new ProcessBuilder("bash", System.getenv("CALLTRAIL_TEST_PG_CTL"), action,
-                System.getenv("CALLTRAIL_TEST_PG_DIR")).inheritIO().start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isZero();
-    }
-
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.store.Database;
 import io.calltrail.testing.MutableClock;
 import io.calltrail.testing.TestClient;
+import io.calltrail.testing.TestDatabases;
 import io.calltrail.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -282,7 +283,7 @@ class CallsEndToEndTest {
         start(Database.Kind.POSTGRESQL);
         String url = server.client().uri("/telephony/twilio/voice").toString();
         Map<String, String> form = callTo(YELP, "CAwhiledown");
-        postgres("stop");
+        TestDatabases.postgres("stop");
         try {
             long began = System.nanoTime();
             TestClient.Answer answer = voice(form, url, sign(url, form));
@@ -292,19 +293,11 @@ class CallsEndToEndTest {
             assertThat(answer.body()).contains("<Number").contains(">+15125550100</Number>");
             assertThat(server.server().awaitCallsLoaded(Duration.ofMillis(500))).isFalse();
         } finally {
-            postgres("restart");
+            TestDatabases.postgres("restart");
         }
         assertThat(server.server().awaitCallsLoaded(Duration.ofSeconds(30))).isTrue();
         JsonNode call = calls().get(0);
         assertThat(call.get("provider_call_id").asText()).isEqualTo("CAwhiledown");
         assertThat(call.get("attribution").asText()).isEqualTo("static_source");
     }
-
-    private static void postgres(String action) throws Exception {
-        Process process = new ProcessBuilder("bash", System.getenv("CALLTRAIL_TEST_PG_CTL"), action,
-                System.getenv("CALLTRAIL_TEST_PG_DIR")).inheritIO().start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isZero();
-    }
-
 }

@@ -59,6 +59,15 @@ public final class TestDatabases {
         return new Target(kind, databaseUrl, user, password);
     }
 
+    /** Stops or restarts the PostgreSQL server that .ci/run started (tests of what happens while it is down). */
+    public static void postgres(String action) throws Exception {
+        Process process = new ProcessBuilder("bash", System.getenv("CALLTRAIL_TEST_PG_CTL"), action,
+                System.getenv("CALLTRAIL_TEST_PG_DIR")).inheritIO().start();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException("postgres " + action + " failed");
+        }
+    }
+
     public static boolean postgresAvailable() {
         String url = System.getenv("CALLTRAIL_TEST_PG_URL");
         return url != null && !url.isBlank();
