@@ -14,19 +14,22 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import picocli.CommandLine;
 
 /** The whole path: a visitor on /demo/ in Chromium sees a pool number, calls it, and the call is theirs. */
 class DemoCallBrowserTest {
 
-    @Test
-    void aCallToTheNumberTheVisitorSawIsAttributedToTheirVisit() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
+    void aCallToTheNumberTheVisitorSawIsAttributedToTheirVisit(Database.Kind kind) throws Exception {
         String token = "demo-token-for-browser-test";
-        try (TestServer server = TestServer.start(Database.Kind.H2, Clock.systemUTC(), Map.of("demo", "true", "demo.authToken", token));
+        try (TestServer server = TestServer.start(kind, Clock.systemUTC(), Map.of("demo", "true", "demo.authToken", token));
              Browser browser = Browser.start()) {
-            browser.driver().get(server.client().uri("/demo/?gclid=browser-call&utm_campaign=drains").toString());
+            // a visitor who accepted cookies (the demo page plays Google Consent Mode): the click id is kept
+            browser.driver().get(server.client().uri("/demo/?gclid=browser-call&utm_campaign=drains&consent=granted").toString());
             new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(driver ->
                     browser.js("return window.calltrail && calltrail.number && calltrail.number('+15125550100')") != null);
             String shown = (String) browser.js("return calltrail.number('+15125550100')");
@@ -47,9 +50,9 @@ class DemoCallBrowserTest {
             assertThat(call.get("attribution").asText()).isEqualTo("lease");
             JsonNode journey = server.api("GET", "/api/v1/calls/" + call.get("id").asLong(), key, null).json();
             assertThat(journey.get("session").get("utm_campaign").asText()).isEqualTo("drains");
-            // the demo's visitor denied ad storage: the click id chose the number but is not kept, not even in the URL
-            assertThat(journey.get("session").get("landing_url").asText()).endsWith("/demo/?utm_campaign=drains");
-            assertThat(journey.get("session").get("gclid").isNull()).isTrue();
+            assertThat(journey.get("session").get("gclid").asText()).isEqualTo("browser-call");
+            assertThat(journey.get("session").get("landing_url").asText()).endsWith("/demo/?gclid=browser-call&utm_campaign=drains&consent=granted");
+            assertThat(journey.get("session_id").asText()).isEqualTo(journey.get("session").get("id").asText());
         }
     }
 }
