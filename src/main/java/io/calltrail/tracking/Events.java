@@ -90,19 +90,13 @@ public final class Events implements AutoCloseable {
             }
         }
         for (int attempt = 1; ; attempt++) {
+            // Almost every event is new: the first attempt inserts plainly. If the primary key refuses one (a
+            // browser retry, a replay after a crash, a twin stored by another instance), the batch is rolled
+            // back and written again with a NOT EXISTS guard that skips what is already there.
+            String insert = attempt == 1 ? PLAIN_INSERT : GUARDED_INSERT;
             try {
                 int stored = jdbi.inTransaction(handle -> {
-                    // Insert-unless-present, decided by the primary key: the NOT EXISTS spares replays an
-                    // error, and a twin stored by another instance at the same moment fails the key and is
-                    // retried below.
-                    PreparedBatch batch = handle.prepareBatch("""
-                            INSERT INTO tracking_event (account_id, id, property_id, session_id, type, url, number_clicked,
-                                                        occurred_at, received_at)
-                            SELECT CAST(:account AS BIGINT), CAST(:id AS VARCHAR(36)), CAST(:property AS BIGINT),
-                                   CAST(:session AS VARCHAR(36)), CAST(:type AS VARCHAR(16)), CAST(:url AS VARCHAR(2048)),
-                                   CAST(:number AS VARCHAR(64)), CAST(:at AS TIMESTAMP WITH TIME ZONE),
-                                   CAST(:received AS TIMESTAMP WITH TIME ZONE)
-                             WHERE NOT EXISTS (SELECT 1 FROM tracking_event WHERE account_id = :account AND id = :id)""");
+                    PreparedBatch batch = handle.prepareBatch(insert);
                     for (Row row : rows) {
                         batch.bind("account", row.account())
                                 .bind("id", row.id())
@@ -130,6 +124,17 @@ public final class Events implements AutoCloseable {
             }
         }
     }
+
+    private static final String PLAIN_INSERT = """
+            INSERT INTO tracking_event (account_id, id, property_id, session_id, type, url, number_clicked, occurred_at, received_at)
+            VALUES (:account, :id, :property, :session, :type, :url, :number, :at, :received)""";
+
+    private static final String GUARDED_INSERT = """
+            INSERT INTO tracking_event (account_id, id, property_id, session_id, type, url, number_clicked, occurred_at, received_at)
+            SELECT CAST(:account AS BIGINT), CAST(:id AS VARCHAR(36)), CAST(:property AS BIGINT), CAST(:session AS VARCHAR(36)),
+                   CAST(:type AS VARCHAR(16)), CAST(:url AS VARCHAR(2048)), CAST(:number AS VARCHAR(64)),
+                   CAST(:at AS TIMESTAMP WITH TIME ZONE), CAST(:received AS TIMESTAMP WITH TIME ZONE)
+             WHERE NOT EXISTS (SELECT 1 FROM tracking_event WHERE account_id = :account AND id = :id)""";
 
     @Override
     public void close() {

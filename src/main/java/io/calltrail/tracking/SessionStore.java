@@ -129,8 +129,8 @@ final class SessionStore {
     }
 
     /** Records what the session shows for one target, replacing what it showed before. */
-    void saveAssignment(Handle handle, long accountId, String sessionId, Assignment assignment) {
-        int updated = handle.createUpdate("""
+    void saveAssignment(Handle handle, long accountId, String sessionId, Assignment assignment, boolean mayExist) {
+        int updated = !mayExist ? 0 : handle.createUpdate("""
                         UPDATE session_number SET kind = :kind, shown_e164 = :shown, pool_id = :pool,
                                tracking_number_id = :number, lease_id = :lease
                          WHERE session_id = :session AND target_number_id = :target""")

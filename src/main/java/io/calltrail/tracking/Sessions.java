@@ -168,17 +168,19 @@ public final class Sessions {
                 continue;
             }
             if (!now.equals(before)) {
-                save(session, now);
+                save(session, now, resumed);
             }
             current.add(now);
         }
         return current;
     }
 
-    private void save(VisitSession session, Assignment assignment) {
+    /** @param mayExist false for a session created just now: nothing to update, only to insert */
+    private void save(VisitSession session, Assignment assignment, boolean mayExist) {
         for (int attempt = 1; ; attempt++) {
+            boolean update = mayExist || attempt > 1;
             try {
-                jdbi.useTransaction(handle -> store.saveAssignment(handle, session.accountId(), session.id(), assignment));
+                jdbi.useTransaction(handle -> store.saveAssignment(handle, session.accountId(), session.id(), assignment, update));
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= 3 || !io.calltrail.store.UniqueViolation.isCause(e)) {
