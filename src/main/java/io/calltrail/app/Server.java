@@ -7,21 +7,33 @@ import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.pool.PoolStore;
+import io.calltrail.privacy.CallerCrypto;
 import io.calltrail.privacy.VisitorHasher;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.property.PropertyStore;
 import io.calltrail.store.Database;
+import io.calltrail.store.Spool;
+import io.calltrail.telephony.CallHandlers;
+import io.calltrail.telephony.CallLogImport;
+import io.calltrail.telephony.CallRecorder;
+import io.calltrail.telephony.CredentialHandlers;
+import io.calltrail.telephony.RoutingTable;
+import io.calltrail.telephony.TelephonyHandlers;
 import io.calltrail.tracking.Bots;
 import io.calltrail.tracking.Events;
 import io.calltrail.tracking.PropertyCatalog;
 import io.calltrail.tracking.RateLimiter;
 import io.calltrail.tracking.Sessions;
+import io.calltrail.tracking.SnippetHandler;
 import io.calltrail.tracking.SourceRuleHandlers;
 import io.calltrail.tracking.SourceRuleStore;
 import io.calltrail.tracking.TrackingHandlers;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,6 +42,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +58,11 @@ public final class Server implements AutoCloseable {
     private final Optional<String> ownerKey;
     private final Optional<Demo.Seeded> demo;
     private final Events events;
-    private final io.calltrail.telephony.CallRecorder calls;
+    private final CallRecorder calls;
 
     private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
                    Optional<String> ownerKey, Optional<Demo.Seeded> demo, Events events,
-                   io.calltrail.telephony.CallRecorder calls) {
+                   CallRecorder calls) {
         this.settings = settings;
         this.database = database;
         this.app = app;
@@ -94,11 +107,11 @@ public final class Server implements AutoCloseable {
         Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"));
 
         Optional<String> ownerKey = Bootstrap.ensureOwner(jdbi, accounts, clock, settings.adminApiKey());
-        io.calltrail.privacy.CallerCrypto crypto = io.calltrail.privacy.CallerCrypto.open(settings.keysDir());
+        CallerCrypto crypto = CallerCrypto.open(settings.keysDir());
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
-        io.calltrail.telephony.RoutingTable routing = new io.calltrail.telephony.RoutingTable(jdbi, crypto);
+        RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
-        io.calltrail.telephony.CallRecorder calls = new io.calltrail.telephony.CallRecorder(jdbi, leases, routing,
+        CallRecorder calls = new CallRecorder(jdbi, leases, routing,
                 settings.dataDir().resolve("spool"));
         Runnable onChange = () -> {
             catalog.invalidate();
@@ -106,7 +119,7 @@ public final class Server implements AutoCloseable {
         };
 
         // With port 0 the public URL is known only once the server has bound its port.
-        java.util.concurrent.atomic.AtomicReference<String> publicUrl = new java.util.concurrent.atomic.AtomicReference<>(
+        AtomicReference<String> publicUrl = new AtomicReference<>(
                 settings.publicUrl().toString());
         Routes.Handlers handlers = new Routes.Handlers(
                 new Health(database, metrics, () -> guarded("pool gauges", () ->
@@ -119,10 +132,10 @@ public final class Server implements AutoCloseable {
                         settings.defaultLingerMinutes() * 60, onChange),
                 new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange),
                 new Pages(),
-                new io.calltrail.tracking.SnippetHandler(catalog, settings.publicUrl().toString()),
-                new io.calltrail.telephony.TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new io.calltrail.telephony.CallHandlers(jdbi, new io.calltrail.telephony.CallLogImport(jdbi, crypto, leases, routing)),
-                new io.calltrail.telephony.CredentialHandlers(jdbi, crypto, clock, onChange));
+                new SnippetHandler(catalog, settings.publicUrl().toString()),
+                new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
+                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing)),
+                new CredentialHandlers(jdbi, crypto, clock, onChange));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -147,7 +160,7 @@ public final class Server implements AutoCloseable {
         app.exception(ApiError.class, (error, ctx) -> writeError(ctx, error.status(), error.code(), error.field(), error.getMessage()));
         app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
                 error.getStatus() == 413 ? "body_too_large" : "http_" + error.getStatus(), null, error.getMessage()));
-        app.exception(io.calltrail.store.Spool.Full.class, (error, ctx) -> {
+        app.exception(Spool.Full.class, (error, ctx) -> {
             ctx.header("Retry-After", "1");
             writeError(ctx, 503, "overloaded", null, error.getMessage());
         });
@@ -199,8 +212,8 @@ public final class Server implements AutoCloseable {
 
     private static boolean databaseUnavailable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException
-                    || (t instanceof java.sql.SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")))) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || (t instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")))) {
                 return true;
             }
         }
