@@ -174,7 +174,9 @@ public final class Calltrail implements Runnable {
                     System.err.println("no property has the key " + property);
                     return 2;
                 }
-                var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing).run(found.get(), format,
+                var conversions = new io.calltrail.conversion.Conversions(Clock.systemUTC());
+                var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing,
+                        conversions::onCallCompleted).run(found.get(), format,
                         java.nio.file.Files.newBufferedReader(file), columns, allOrNothing);
                 result.problems().forEach(problem -> System.err.println(file + ":" + problem.line() + ": " + problem.reason()));
                 System.out.printf("%s: %d imported, %d already there, %d skipped%s%n", file, result.imported(), result.duplicates(),

@@ -1,6 +1,7 @@
 package io.calltrail.app;
 
 import io.calltrail.account.AccountHandlers;
+import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.telephony.CallHandlers;
@@ -18,7 +19,8 @@ final class Routes {
 
     record Handlers(Health health, TrackingHandlers tracking, AccountHandlers accounts, PropertyHandlers properties,
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
-                    TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials) {
+                    TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
+                    ConversionHandlers conversions) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -81,6 +83,13 @@ final class Routes {
         app.get("/api/v1/tracking-numbers/{id}", h.pools()::getNumber);
         app.patch("/api/v1/tracking-numbers/{id}", h.pools()::updateNumber);
         app.delete("/api/v1/tracking-numbers/{id}", h.pools()::deleteNumber);
+
+        app.get("/api/v1/conversion-actions", h.conversions()::list);
+        app.post("/api/v1/conversion-actions", h.conversions()::create);
+        app.get("/api/v1/conversion-actions/{id}", h.conversions()::get);
+        app.patch("/api/v1/conversion-actions/{id}", h.conversions()::update);
+        app.delete("/api/v1/conversion-actions/{id}", h.conversions()::delete);
+        app.get("/api/v1/conversions", h.conversions()::conversions);
 
         app.get("/api/v1/source-rules", h.rules()::list);
         app.post("/api/v1/source-rules", h.rules()::create);

@@ -3,6 +3,8 @@ package io.calltrail.app;
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.account.AccountStore;
 import io.calltrail.account.Bootstrap;
+import io.calltrail.conversion.ConversionHandlers;
+import io.calltrail.conversion.Conversions;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
@@ -111,8 +113,9 @@ public final class Server implements AutoCloseable {
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
         RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
-        CallRecorder calls = new CallRecorder(jdbi, leases, routing,
-                settings.dataDir().resolve("spool"));
+        Conversions conversions = new Conversions(clock);
+        CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"),
+                conversions::onCallCompleted);
         Runnable onChange = () -> {
             catalog.invalidate();
             routing.refresh();
@@ -134,8 +137,9 @@ public final class Server implements AutoCloseable {
                 new Pages(),
                 new SnippetHandler(catalog, settings.publicUrl().toString()),
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing)),
-                new CredentialHandlers(jdbi, crypto, clock, onChange));
+                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, conversions::onCallCompleted)),
+                new CredentialHandlers(jdbi, crypto, clock, onChange),
+                new ConversionHandlers(jdbi, clock));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;

@@ -49,10 +49,11 @@ public final class CallLogImport {
     private final CallerCrypto crypto;
     private final CallStore recorder;
 
-    public CallLogImport(Jdbi jdbi, CallerCrypto crypto, io.calltrail.pool.Leases leases, RoutingTable routes) {
+    public CallLogImport(Jdbi jdbi, CallerCrypto crypto, io.calltrail.pool.Leases leases, RoutingTable routes,
+                         java.util.function.ObjLongConsumer<org.jdbi.v3.core.Handle> onCompleted) {
         this.jdbi = jdbi;
         this.crypto = crypto;
-        this.recorder = new CallStore(leases, routes);
+        this.recorder = new CallStore(leases, routes, onCompleted);
     }
 
     /** {@code columns} maps caller, dialled, start, answer, end, talk_seconds, status, id to CSV headers (CSV format only). */
@@ -132,6 +133,7 @@ public final class CallLogImport {
                         .bind("ring", (int) java.time.Duration.between(row.start(), row.answer() != null ? row.answer() : ended).toSeconds())
                         .bind("provider", provider).bind("sid", row.id())
                         .execute();
+                recorder.completed(handle, provider, row.id());
                 counts[0]++;
             }
         });

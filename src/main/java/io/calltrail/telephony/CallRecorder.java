@@ -44,9 +44,10 @@ public final class CallRecorder implements AutoCloseable {
     record Fact(Start start, Status status) {
     }
 
-    public CallRecorder(Jdbi jdbi, Leases leases, RoutingTable routes, Path spoolDir) {
+    public CallRecorder(Jdbi jdbi, Leases leases, RoutingTable routes, Path spoolDir,
+                        java.util.function.ObjLongConsumer<org.jdbi.v3.core.Handle> onCompleted) {
         this.jdbi = jdbi;
-        this.store = new CallStore(leases, routes);
+        this.store = new CallStore(leases, routes, onCompleted);
         this.spool = Spool.open(spoolDir, "calls", this::load, 500, 256L * 1024 * 1024);
     }
 

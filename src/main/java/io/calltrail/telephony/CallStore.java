@@ -16,10 +16,20 @@ final class CallStore {
 
     private final Leases leases;
     private final RoutingTable routes;
+    private final java.util.function.ObjLongConsumer<Handle> onCompleted;
 
-    CallStore(Leases leases, RoutingTable routes) {
+    /** @param onCompleted told, inside the same transaction, of every call that has just ended */
+    CallStore(Leases leases, RoutingTable routes, java.util.function.ObjLongConsumer<Handle> onCompleted) {
         this.leases = leases;
         this.routes = routes;
+        this.onCompleted = onCompleted;
+    }
+
+    /** Tells the listener that the call with this provider id has ended (imports write final calls at once). */
+    void completed(Handle handle, String provider, String sid) {
+        handle.createQuery("SELECT id FROM phone_call WHERE provider = :provider AND provider_call_id = :sid")
+                .bind("provider", provider).bind("sid", sid).mapTo(Long.class).findOne()
+                .ifPresent(id -> onCompleted.accept(handle, id));
     }
 
     /** A call starting, from the voice webhook: recorded once, however often the fact arrives. */
@@ -148,6 +158,9 @@ final class CallStore {
                 .bind("rank", rank).bind("status", status.status()).bind("answered", answered).bind("ended", ended)
                 .bind("talk", talk).bind("ring", ring).bind("id", id)
                 .execute();
+        if (rank == 3 && ((Number) call.get().get("status_rank")).intValue() < 3) {
+            onCompleted.accept(handle, id);
+        }
     }
 
     private static Instant instant(Object value) {

@@ -1,0 +1,160 @@
+package io.calltrail.conversion;
+
+import io.calltrail.account.Account;
+import io.calltrail.app.Admin;
+import io.calltrail.app.ApiError;
+import io.calltrail.app.JsonBody;
+import io.calltrail.property.Property;
+import io.calltrail.property.PropertyStore;
+import io.javalin.http.Context;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/** Admin API for conversion actions, and the conversions they made. */
+public final class ConversionHandlers {
+    private static final Set<String> FIELDS = Set.of("property_id", "name", "kind", "min_talk_seconds", "answered_only",
+            "first_time_only", "attribution_methods", "min_confidence", "counting", "click_window_days", "value", "currency");
+    private static final Set<String> METHODS = Set.of("lease", "linger", "static_source", "none");
+
+    private final Jdbi jdbi;
+    private final ConversionStore store = new ConversionStore();
+    private final PropertyStore properties;
+    private final Clock clock;
+
+    public ConversionHandlers(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.properties = new PropertyStore(jdbi);
+        this.clock = clock;
+    }
+
+    public void list(Context ctx) {
+        Account account = Admin.account(ctx);
+        Long property = Admin.queryId(ctx, "property");
+        ctx.json(jdbi.withHandle(handle -> store.actions(handle, account.id(), property)));
+    }
+
+    public void get(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "conversion action");
+        ctx.json(jdbi.withHandle(handle -> store.action(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("conversion action")));
+    }
+
+    public void create(Context ctx) {
+        Account account = Admin.account(ctx);
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
+        long propertyId = Admin.requiredId(body, "property_id");
+        Property property = properties.get(account.id(), propertyId)
+                .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
+        Instant now = clock.instant();
+        ConversionAction draft = read(body, new ConversionAction(0, account.id(), property.id(), null, ConversionAction.Kind.CALL,
+                ConversionAction.DEFAULT_MIN_TALK_SECONDS, true, false, new LinkedHashSet<>(List.of("lease", "linger", "static_source")),
+                BigDecimal.ZERO, ConversionAction.Counting.EVERY, 30, null, property.currency(), 1, now, now));
+        ctx.status(201).json(jdbi.inTransaction(handle -> store.insert(handle, draft)));
+    }
+
+    public void update(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "conversion action");
+        ConversionAction existing = jdbi.withHandle(handle -> store.action(handle, account.id(), id))
+                .orElseThrow(() -> ApiError.notFound("conversion action"));
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
+        if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
+            throw ApiError.invalid("property_id", "an action cannot move to another property");
+        }
+        if (body.has("kind") && !body.optionalString("kind", 16).orElse("").equals(existing.kind().toString())) {
+            throw ApiError.invalid("kind", "an action's kind cannot change; create another action");
+        }
+        ConversionAction changed = read(body, existing);
+        ctx.json(jdbi.inTransaction(handle -> {
+            store.update(handle, changed, clock.instant());
+            return store.action(handle, account.id(), id).orElseThrow();
+        }));
+    }
+
+    public void delete(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "conversion action");
+        boolean deleted = io.calltrail.property.PropertyHandlers.inUse(
+                () -> jdbi.inTransaction(handle -> store.delete(handle, account.id(), id)),
+                "the action has conversions; change its rules instead");
+        if (!deleted) {
+            throw ApiError.notFound("conversion action");
+        }
+        ctx.status(204);
+    }
+
+    /** ?property=&action=&from=&to= (newest first, at most 1000). */
+    public void conversions(Context ctx) {
+        Account account = Admin.account(ctx);
+        Long property = Admin.queryId(ctx, "property");
+        Long action = Admin.queryId(ctx, "action");
+        Instant from = Admin.queryInstant(ctx, "from", Instant.EPOCH);
+        Instant to = Admin.queryInstant(ctx, "to", Instant.parse("9999-01-01T00:00:00Z"));
+        ctx.json(jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT id, property_id, action_id, rule_version, call_id, session_id, click_id, click_id_type, converted_at,
+                               conversion_value, currency, created_at
+                          FROM conversion
+                         WHERE account_id = :account
+                           AND (CAST(:property AS BIGINT) IS NULL OR property_id = :property)
+                           AND (CAST(:action AS BIGINT) IS NULL OR action_id = :action)
+                           AND converted_at >= :from AND converted_at < :to
+                         ORDER BY converted_at DESC, id DESC LIMIT 1000""")
+                .bind("account", account.id()).bind("property", property).bind("action", action)
+                .bind("from", from).bind("to", to).mapToMap().list()));
+    }
+
+    private ConversionAction read(JsonBody body, ConversionAction base) {
+        String name = body.has("name") || base.name() == null ? body.requiredString("name", 200) : base.name();
+        ConversionAction.Kind kind = body.optionalEnum("kind", ConversionAction.Kind.class).orElse(base.kind());
+        if (kind != ConversionAction.Kind.CALL) {
+            throw ApiError.invalid("kind", "only call actions are evaluated so far");
+        }
+        int minTalk = body.optionalInt("min_talk_seconds", 0, 24 * 3600).orElse(base.minTalkSeconds());
+        boolean answered = body.optionalBoolean("answered_only").orElse(base.answeredOnly());
+        boolean firstTime = body.optionalBoolean("first_time_only").orElse(base.firstTimeOnly());
+        Set<String> methods = base.attributionMethods();
+        if (body.has("attribution_methods")) {
+            List<String> given = body.optionalStringList("attribution_methods", 4, 16);
+            for (int i = 0; i < given.size(); i++) {
+                if (!METHODS.contains(given.get(i))) {
+                    throw ApiError.invalid("attribution_methods[" + i + "]", "attribution methods are lease, linger, static_source and none");
+                }
+            }
+            if (given.isEmpty()) {
+                throw ApiError.invalid("attribution_methods", "name at least one attribution method");
+            }
+            methods = new LinkedHashSet<>(given);
+        }
+        BigDecimal minConfidence = base.minConfidence();
+        if (body.has("min_confidence")) {
+            var raw = body.raw("min_confidence");
+            if (raw == null || !raw.isNumber() || raw.asDouble() < 0 || raw.asDouble() > 1) {
+                throw ApiError.invalid("min_confidence", "min_confidence must be a number from 0 to 1");
+            }
+            minConfidence = raw.decimalValue();
+        }
+        ConversionAction.Counting counting = body.optionalEnum("counting", ConversionAction.Counting.class).orElse(base.counting());
+        int window = body.optionalInt("click_window_days", 1, 90).orElse(base.clickWindowDays());
+        BigDecimal value = base.value();
+        if (body.has("value")) {
+            var raw = body.raw("value");
+            if (raw != null && !raw.isNull() && (!raw.isNumber() || raw.decimalValue().signum() < 0 || raw.decimalValue().scale() > 2)) {
+                throw ApiError.invalid("value", "value must be a non-negative amount with at most two decimals");
+            }
+            value = raw == null || raw.isNull() ? null : raw.decimalValue();
+        }
+        String currency = body.optionalString("currency", 3).map(c -> c.toUpperCase(java.util.Locale.ROOT)).orElse(base.currency());
+        try {
+            java.util.Currency.getInstance(currency);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalid("currency", "currency must be an ISO 4217 code such as USD");
+        }
+        return new ConversionAction(base.id(), base.accountId(), base.propertyId(), name, kind, minTalk, answered, firstTime,
+                methods, minConfidence, counting, window, value, currency, base.ruleVersion(), base.createdAt(), base.updatedAt());
+    }
+}
