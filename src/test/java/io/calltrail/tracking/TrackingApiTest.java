@@ -339,8 +339,12 @@ class TrackingApiTest {
         for (int i = 0; i < 3; i++) {
             open(null, "https://www.example.com/?gclid=" + i, GRANTED);
         }
-        Thread.sleep(100);
-        String metrics = server.get("/metrics").body();
+        // requests are timed once answered: wait until the fourth one is on the books
+        String metrics = "";
+        for (int i = 0; i < 50 && !metrics.contains("route=\"/v1/sessions\",status=\"200\"} 4"); i++) {
+            Thread.sleep(20);
+            metrics = server.get("/metrics").body();
+        }
         assertThat(metrics).contains("calltrail_http_requests_seconds_count{method=\"POST\",route=\"/v1/sessions\",status=\"200\"} 4");
         assertThat(metrics).contains("calltrail_leases_total{kind=\"new\",pool=\"" + pool.id() + "\"} 3.0");
         assertThat(metrics).contains("calltrail_pool_exhaustions_total{pool=\"" + pool.id() + "\"} 1.0");
