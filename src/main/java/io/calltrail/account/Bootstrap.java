@@ -1,6 +1,6 @@
 package io.calltrail.account;
 
-import io.calltrail.store.UniqueViolation;
+import io.calltrail.store.SqlErrors;
 import java.time.Clock;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -27,7 +27,7 @@ public final class Bootstrap {
             });
             return Optional.of(secret);
         } catch (RuntimeException e) {
-            if (UniqueViolation.isCause(e)) {
+            if (SqlErrors.isUniqueViolation(e)) {
                 return Optional.empty();
             }
             throw e;

@@ -61,4 +61,37 @@ public final class Admin {
     public static long requiredId(JsonBody body, String field) {
         return body.optionalLong(field).orElseThrow(() -> ApiError.invalid(body.path(field), body.path(field) + " is required"));
     }
+
+    /** A write that may hit a unique key answers 409 instead of 500. */
+    public static <T> T writing(java.util.function.Supplier<T> write) {
+        try {
+            return write.get();
+        } catch (RuntimeException e) {
+            if (io.calltrail.store.SqlErrors.isUniqueViolation(e)) {
+                throw ApiError.conflict(null, "this already exists (a unique value is taken)");
+            }
+            throw e;
+        }
+    }
+
+    /** A delete refused by a foreign key answers 409 with what still refers to it. */
+    public static <T> T inUse(java.util.function.Supplier<T> delete, String why) {
+        try {
+            return delete.get();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
+                    throw new ApiError(409, "in_use", null, "cannot delete: " + why);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Parses a phone number field against the property's country; stores E.164. */
+    public static String phone(JsonBody body, String field, String country) {
+        String raw = body.requiredString(field, 64);
+        return io.calltrail.phone.PhoneNumber.parse(raw, country).map(io.calltrail.phone.PhoneNumber::e164).orElseThrow(() -> ApiError.invalid(body.path(field),
+                body.path(field) + " '" + raw + "' is not a valid phone number for country " + country));
+    }
 }

@@ -9,7 +9,7 @@ import io.calltrail.pool.TrackingNumber;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
 import io.calltrail.property.TargetNumber;
-import io.calltrail.store.UniqueViolation;
+import io.calltrail.store.SqlErrors;
 import io.calltrail.tracking.SourceRule;
 import io.calltrail.tracking.SourceRule.Condition;
 import io.calltrail.tracking.SourceRuleStore;
@@ -97,7 +97,7 @@ public final class Demo {
                         target.id(), SourceRule.Action.NUMBER, null, yelp.id(), now));
             });
         } catch (RuntimeException e) {
-            if (UniqueViolation.isCause(e)) {
+            if (SqlErrors.isUniqueViolation(e)) {
                 return new Seeded(false, readKey(keyFile), null);
             }
             throw e;

@@ -24,20 +24,9 @@ public final class Json {
     private static ObjectMapper create() {
         SimpleModule time = new SimpleModule("instants");
         time.addSerializer(Instant.class, ToStringSerializer.instance);
-        time.addSerializer(java.time.OffsetDateTime.class, new com.fasterxml.jackson.databind.JsonSerializer<>() {
-            @Override
-            public void serialize(java.time.OffsetDateTime value, com.fasterxml.jackson.core.JsonGenerator out,
-                                  com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
-                out.writeString(value.toInstant().toString());
-            }
-        });
-        time.addSerializer(java.sql.Timestamp.class, new com.fasterxml.jackson.databind.JsonSerializer<>() {
-            @Override
-            public void serialize(java.sql.Timestamp value, com.fasterxml.jackson.core.JsonGenerator out,
-                                  com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
-                out.writeString(value.toInstant().toString());
-            }
-        });
+        // Database rows (mapToMap) carry their own time types: written as the same ISO-8601 instants.
+        time.addSerializer(java.time.OffsetDateTime.class, asInstant(java.time.OffsetDateTime::toInstant));
+        time.addSerializer(java.sql.Timestamp.class, asInstant(java.sql.Timestamp::toInstant));
         JsonMapper mapper = JsonMapper.builder()
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .serializationInclusion(JsonInclude.Include.ALWAYS)
@@ -49,6 +38,16 @@ public final class Json {
                 .build();
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
         return mapper;
+    }
+
+    private static <T> com.fasterxml.jackson.databind.JsonSerializer<T> asInstant(java.util.function.Function<T, Instant> toInstant) {
+        return new com.fasterxml.jackson.databind.JsonSerializer<>() {
+            @Override
+            public void serialize(T value, com.fasterxml.jackson.core.JsonGenerator out,
+                                  com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
+                out.writeString(toInstant.apply(value).toString());
+            }
+        };
     }
 
     /** Parses a request body; malformed JSON is a 400 that says where it broke. */

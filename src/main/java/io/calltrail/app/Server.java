@@ -14,6 +14,7 @@ import io.calltrail.privacy.VisitorHasher;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.property.PropertyStore;
 import io.calltrail.store.Database;
+import io.calltrail.store.SqlErrors;
 import io.calltrail.store.Spool;
 import io.calltrail.telephony.CallHandlers;
 import io.calltrail.telephony.CallLogImport;
@@ -33,9 +34,6 @@ import io.calltrail.tracking.TrackingHandlers;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
-import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -169,7 +167,7 @@ public final class Server implements AutoCloseable {
             writeError(ctx, 503, "overloaded", null, error.getMessage());
         });
         app.exception(Exception.class, (error, ctx) -> {
-            if (databaseUnavailable(error)) {
+            if (SqlErrors.isConnectionLost(error)) {
                 log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.path(), error.getMessage());
                 ctx.header("Retry-After", "5");
                 writeError(ctx, 503, "unavailable", null, "the database is unavailable; nothing was stored, retry shortly");
@@ -212,16 +210,6 @@ public final class Server implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("{} failed: {}", task, e.toString());
         }
-    }
-
-    private static boolean databaseUnavailable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
-                    || (t instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String routeOf(io.javalin.http.Context ctx) {

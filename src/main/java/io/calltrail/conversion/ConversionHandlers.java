@@ -79,7 +79,7 @@ public final class ConversionHandlers {
     public void delete(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "conversion action");
-        boolean deleted = io.calltrail.property.PropertyHandlers.inUse(
+        boolean deleted = Admin.inUse(
                 () -> jdbi.inTransaction(handle -> store.delete(handle, account.id(), id)),
                 "the action has conversions; change its rules instead");
         if (!deleted) {

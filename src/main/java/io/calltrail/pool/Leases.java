@@ -1,7 +1,7 @@
 package io.calltrail.pool;
 
 import io.calltrail.metrics.Metrics;
-import io.calltrail.store.UniqueViolation;
+import io.calltrail.store.SqlErrors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -117,7 +117,7 @@ public final class Leases {
         try {
             return take.get();
         } catch (RuntimeException e) {
-            if (UniqueViolation.isRetryableConflict(e)) {
+            if (SqlErrors.isRetryableConflict(e)) {
                 return Optional.empty();
             }
             throw e;
@@ -129,7 +129,7 @@ public final class Leases {
             try {
                 return work.get();
             } catch (RuntimeException e) {
-                if (attempt >= 5 || !UniqueViolation.isRetryableConflict(e)) {
+                if (attempt >= 5 || !SqlErrors.isRetryableConflict(e)) {
                     throw e;
                 }
             }

@@ -1,9 +1,5 @@
 package io.calltrail.pool;
 
-import static io.calltrail.property.PropertyHandlers.inUse;
-import static io.calltrail.property.PropertyHandlers.phone;
-import static io.calltrail.property.PropertyHandlers.writing;
-
 import io.calltrail.account.Account;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
@@ -65,7 +61,7 @@ public final class PoolHandlers {
         Account account = Admin.account(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
-        Pool created = writing(() -> jdbi.inTransaction(handle -> {
+        Pool created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
             Pool draft = readPool(body, property, new Pool(0, account.id(), property.id(), null, defaultIdleSeconds,
                     defaultLingerSeconds, Pool.OverflowPolicy.FALLBACK, null, clock.instant()));
@@ -80,7 +76,7 @@ public final class PoolHandlers {
         long id = Admin.pathId(ctx, "pool");
         jdbi.withHandle(handle -> store.pool(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("pool"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
-        Pool updated = writing(() -> jdbi.inTransaction(handle -> {
+        Pool updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Pool existing = store.pool(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("pool"));
             if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
                 throw ApiError.invalid("property_id", "a pool cannot move to another property");
@@ -96,7 +92,7 @@ public final class PoolHandlers {
     public void deletePool(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "pool");
-        boolean deleted = inUse(() -> jdbi.inTransaction(handle -> store.deletePool(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.deletePool(handle, account.id(), id)),
                 "the pool still has numbers, leases, rules or sessions; move its numbers out first");
         if (!deleted) {
             throw ApiError.notFound("pool");
@@ -150,7 +146,7 @@ public final class PoolHandlers {
         Account account = Admin.account(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
-        TrackingNumber created = writing(() -> jdbi.inTransaction(handle -> {
+        TrackingNumber created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
             TrackingNumber draft = readNumber(handle, body, property, new TrackingNumber(0, account.id(), property.id(),
                     null, null, "twilio", null, null, null, clock.instant(), null, TrackingNumber.CallerId.CALLER));
@@ -165,7 +161,7 @@ public final class PoolHandlers {
         long id = Admin.pathId(ctx, "tracking number");
         jdbi.withHandle(handle -> store.number(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("tracking number"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
-        TrackingNumber updated = writing(() -> jdbi.inTransaction(handle -> {
+        TrackingNumber updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             TrackingNumber existing = store.number(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("tracking number"));
             if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
                 throw ApiError.invalid("property_id", "a tracking number cannot move to another property");
@@ -181,7 +177,7 @@ public final class PoolHandlers {
     public void deleteNumber(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "tracking number");
-        boolean deleted = inUse(() -> jdbi.inTransaction(handle -> store.deleteNumber(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.deleteNumber(handle, account.id(), id)),
                 "the number has lease history, rules or sessions; take it out of its pool instead");
         if (!deleted) {
             throw ApiError.notFound("tracking number");
@@ -210,14 +206,14 @@ public final class PoolHandlers {
         }
         String fallback = base.fallbackE164();
         if (body.has("fallback_number")) {
-            fallback = body.isNull("fallback_number") ? null : phone(body, "fallback_number", property.country());
+            fallback = body.isNull("fallback_number") ? null : Admin.phone(body, "fallback_number", property.country());
         }
         return new Pool(base.id(), base.accountId(), base.propertyId(), name, idle, linger, policy, fallback, base.createdAt());
     }
 
     private TrackingNumber readNumber(Handle handle, JsonBody body, Property property, TrackingNumber base) {
-        String e164 = body.has("number") || base.e164() == null ? phone(body, "number", property.country()) : base.e164();
-        String forward = body.has("forward_to") || base.forwardTo() == null ? phone(body, "forward_to", property.country()) : base.forwardTo();
+        String e164 = body.has("number") || base.e164() == null ? Admin.phone(body, "number", property.country()) : base.e164();
+        String forward = body.has("forward_to") || base.forwardTo() == null ? Admin.phone(body, "forward_to", property.country()) : base.forwardTo();
         if (forward.equals(e164)) {
             throw ApiError.invalid("forward_to", "forward_to must not be the tracking number itself (the call would loop)");
         }

@@ -27,6 +27,9 @@ import java.util.HexFormat;
  * created on first use with owner-only permissions; every instance must use the same files.
  */
 public final class CallerCrypto {
+    /** Associated-data purpose of caller numbers: a sealed number only opens as a caller of its account. */
+    private static final String CALLER = "calltrail-caller";
+
     private final Aead aead;
     private final Mac mac;
 
@@ -73,24 +76,14 @@ public final class CallerCrypto {
     }
 
     public String encrypt(long accountId, PhoneNumber caller) {
-        try {
-            byte[] sealed = aead.encrypt(caller.e164().getBytes(StandardCharsets.UTF_8), context(accountId));
-            return Base64.getEncoder().encodeToString(sealed);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot encrypt a caller number", e);
-        }
+        return seal(accountId, CALLER, caller.e164());
     }
 
     public PhoneNumber decrypt(long accountId, String sealed) {
-        try {
-            byte[] plain = aead.decrypt(Base64.getDecoder().decode(sealed), context(accountId));
-            return new PhoneNumber(new String(plain, StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot decrypt a caller number (wrong account or keys)", e);
-        }
+        return new PhoneNumber(unseal(accountId, CALLER, sealed));
     }
 
-    /** Seals a secret (a provider auth token) for storage, bound to its account and purpose. */
+    /** Seals a secret (a caller number, a provider auth token) for storage, bound to its account and purpose. */
     public String seal(long accountId, String purpose, String secret) {
         try {
             return Base64.getEncoder().encodeToString(aead.encrypt(secret.getBytes(StandardCharsets.UTF_8),
@@ -147,7 +140,4 @@ public final class CallerCrypto {
         return masked.toString();
     }
 
-    private static byte[] context(long accountId) {
-        return ("calltrail-caller:" + accountId).getBytes(StandardCharsets.UTF_8);
-    }
 }

@@ -1,6 +1,6 @@
 package io.calltrail.privacy;
 
-import io.calltrail.store.UniqueViolation;
+import io.calltrail.store.SqlErrors;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -73,7 +73,7 @@ public final class VisitorHasher {
                         .bind("day", day).bind("salt", HexFormat.of().formatHex(fresh)).bind("now", clock.instant())
                         .execute());
             } catch (RuntimeException e) {
-                if (!UniqueViolation.isCause(e)) {
+                if (!SqlErrors.isUniqueViolation(e)) {
                     throw e;
                 }
             }

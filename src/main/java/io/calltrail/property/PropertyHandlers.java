@@ -6,7 +6,6 @@ import io.calltrail.app.ApiError;
 import io.calltrail.app.JsonBody;
 import io.calltrail.phone.PhoneNumber;
 import io.calltrail.property.Property.AttributionModel;
-import io.calltrail.store.UniqueViolation;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -57,7 +56,7 @@ public final class PropertyHandlers {
         Instant now = clock.instant();
         Property draft = read(body, new Property(0, account.id(), null, null, List.of(), null, null, null,
                 AttributionModel.LAST_TOUCH, 1800, Property.ConsentMode.REQUIRED, false, now, now));
-        Property created = writing(() -> jdbi.inTransaction(handle -> {
+        Property created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             if (store.publicKeyTaken(handle, draft.publicKey(), 0)) {
                 throw ApiError.conflict("public_key", "public_key '" + draft.publicKey() + "' is already in use");
             }
@@ -72,7 +71,7 @@ public final class PropertyHandlers {
         long id = Admin.pathId(ctx, "property");
         store.get(account.id(), id).orElseThrow(() -> ApiError.notFound("property"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
-        Property updated = writing(() -> jdbi.inTransaction(handle -> {
+        Property updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property existing = store.get(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("property"));
             Property changed = read(body, existing);
             if (store.publicKeyTaken(handle, changed.publicKey(), id)) {
@@ -87,7 +86,7 @@ public final class PropertyHandlers {
     public void delete(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "property");
-        boolean deleted = inUse(() -> jdbi.inTransaction(handle -> store.delete(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.delete(handle, account.id(), id)),
                 "the property still has target numbers, tracking numbers, pools, rules or sessions");
         if (!deleted) {
             throw ApiError.notFound("property");
@@ -112,10 +111,10 @@ public final class PropertyHandlers {
         Account account = Admin.account(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(TARGET_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
-        TargetNumber created = writing(() -> jdbi.inTransaction(handle -> {
+        TargetNumber created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = store.get(handle, account.id(), propertyId)
                     .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
-            String e164 = phone(body, "number", property.country());
+            String e164 = Admin.phone(body, "number", property.country());
             String label = body.optionalString("label", 200).orElse("Main number");
             return store.insertTarget(handle, account.id(), property.id(), e164, label, clock.instant());
         }));
@@ -128,10 +127,10 @@ public final class PropertyHandlers {
         long id = Admin.pathId(ctx, "target number");
         jdbi.withHandle(handle -> store.target(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("target number"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("number", "label"));
-        TargetNumber updated = writing(() -> jdbi.inTransaction(handle -> {
+        TargetNumber updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             TargetNumber existing = store.target(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("target number"));
             Property property = store.get(handle, account.id(), existing.propertyId()).orElseThrow();
-            String e164 = body.has("number") ? phone(body, "number", property.country()) : existing.e164();
+            String e164 = body.has("number") ? Admin.phone(body, "number", property.country()) : existing.e164();
             String label = body.optionalString("label", 200).orElse(existing.label());
             TargetNumber changed = new TargetNumber(id, account.id(), existing.propertyId(), e164, label, existing.createdAt());
             store.updateTarget(handle, changed);
@@ -144,46 +143,13 @@ public final class PropertyHandlers {
     public void deleteTarget(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "target number");
-        boolean deleted = inUse(() -> jdbi.inTransaction(handle -> store.deleteTarget(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.deleteTarget(handle, account.id(), id)),
                 "the target number is still used by source rules or sessions");
         if (!deleted) {
             throw ApiError.notFound("target number");
         }
         onChange.run();
         ctx.status(204);
-    }
-
-    /** Parses a phone number field against the property's country; stores E.164. */
-    public static String phone(JsonBody body, String field, String country) {
-        String raw = body.requiredString(field, 64);
-        return PhoneNumber.parse(raw, country).map(PhoneNumber::e164).orElseThrow(() -> ApiError.invalid(body.path(field),
-                body.path(field) + " '" + raw + "' is not a valid phone number for country " + country));
-    }
-
-    /** A write that may hit a unique key answers 409 instead of 500. */
-    public static <T> T writing(java.util.function.Supplier<T> write) {
-        try {
-            return write.get();
-        } catch (RuntimeException e) {
-            if (UniqueViolation.isCause(e)) {
-                throw ApiError.conflict(null, "this already exists (a unique value is taken)");
-            }
-            throw e;
-        }
-    }
-
-    /** A delete refused by a foreign key answers 409 with what still refers to it. */
-    public static <T> T inUse(java.util.function.Supplier<T> delete, String why) {
-        try {
-            return delete.get();
-        } catch (RuntimeException e) {
-            for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof java.sql.SQLException sql && "23503".equals(sql.getSQLState())) {
-                    throw new ApiError(409, "in_use", null, "cannot delete: " + why);
-                }
-            }
-            throw e;
-        }
     }
 
     private Property read(JsonBody body, Property base) {

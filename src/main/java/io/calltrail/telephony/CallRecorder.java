@@ -105,7 +105,7 @@ public final class CallRecorder implements AutoCloseable {
                     }
                 });
             } catch (RuntimeException e) {
-                if (unavailable(e)) {
+                if (io.calltrail.store.SqlErrors.isTransient(e)) {
                     throw e; // the database is away: the spool keeps the fact and tries again
                 }
                 // A fact the database refuses for good must not block every call behind it.
@@ -113,18 +113,6 @@ public final class CallRecorder implements AutoCloseable {
                         fact.start() != null ? fact.start().sid() : fact.status().sid(), e);
             }
         }
-    }
-
-    private static boolean unavailable(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLTransientException || t instanceof java.sql.SQLRecoverableException
-                    || t instanceof java.sql.SQLNonTransientConnectionException
-                    || (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                        && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

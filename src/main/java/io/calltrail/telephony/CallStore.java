@@ -57,8 +57,10 @@ final class CallStore {
     /** Attribution of a call to a tracking number at {@code at}; a number unknown now is {@code none}. */
     Attribution attribute(Handle handle, long account, long numberId, Instant at) {
         return routes.byId(numberId)
-                .map(route -> Attribution.decide(route, at, leases.leasesAt(account, numberId, at),
-                        lastTelClick(handle, account, route, at)))
+                .map(route -> {
+                    List<Lease> held = route.poolId() == null ? List.of() : leases.leasesAt(account, numberId, at);
+                    return Attribution.decide(route, at, held, lastTelClick(handle, account, held, at));
+                })
                 .orElse(Attribution.none("the number is no longer a tracking number"));
     }
 
@@ -95,11 +97,8 @@ final class CallStore {
                 .execute() == 1;
     }
 
-    private Instant lastTelClick(Handle handle, long account, RoutingTable.Route route, Instant at) {
-        if (route.poolId() == null) {
-            return null;
-        }
-        List<Lease> held = leases.leasesAt(account, route.numberId(), at);
+    /** The latest tel: click of the session holding the number, before the call. */
+    private Instant lastTelClick(Handle handle, long account, List<Lease> held, Instant at) {
         if (held.isEmpty()) {
             return null;
         }

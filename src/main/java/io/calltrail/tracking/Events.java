@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.calltrail.app.Json;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.store.Spool;
-import io.calltrail.store.UniqueViolation;
+import io.calltrail.store.SqlErrors;
 import io.calltrail.tracking.PropertyCatalog.Snapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,7 +118,7 @@ public final class Events implements AutoCloseable {
                 metrics.eventsStored(stored);
                 return;
             } catch (RuntimeException e) {
-                if (attempt >= 3 || !(UniqueViolation.isCause(e) || UniqueViolation.isRetryableConflict(e))) {
+                if (attempt >= 3 || !(SqlErrors.isUniqueViolation(e) || SqlErrors.isRetryableConflict(e))) {
                     throw e;
                 }
             }

@@ -183,7 +183,7 @@ public final class Sessions {
                 jdbi.useTransaction(handle -> store.saveAssignment(handle, session.accountId(), session.id(), assignment, update));
                 return;
             } catch (RuntimeException e) {
-                if (attempt >= 3 || !io.calltrail.store.UniqueViolation.isCause(e)) {
+                if (attempt >= 3 || !io.calltrail.store.SqlErrors.isUniqueViolation(e)) {
                     throw e;
                 }
             }

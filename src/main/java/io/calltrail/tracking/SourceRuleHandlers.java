@@ -1,6 +1,5 @@
 package io.calltrail.tracking;
 
-import static io.calltrail.property.PropertyHandlers.writing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.account.Account;
@@ -62,7 +61,7 @@ public final class SourceRuleHandlers {
         Account account = Admin.account(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
-        SourceRule created = writing(() -> jdbi.inTransaction(handle -> {
+        SourceRule created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = properties.get(handle, account.id(), propertyId)
                     .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
             SourceRule base = new SourceRule(0, account.id(), property.id(), store.nextOrdinal(handle, account.id(), property.id()),
@@ -78,7 +77,7 @@ public final class SourceRuleHandlers {
         long id = Admin.pathId(ctx, "source rule");
         jdbi.withHandle(handle -> store.rule(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("source rule"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
-        SourceRule updated = writing(() -> jdbi.inTransaction(handle -> {
+        SourceRule updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             SourceRule existing = store.rule(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("source rule"));
             if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
                 throw ApiError.invalid("property_id", "a rule cannot move to another property");

@@ -156,11 +156,7 @@ public final class TrackingHandlers {
 
     /** AMP amp-call-tracking: {@code {"phoneNumber", "formattedPhoneNumber"}} for the page's first target number. */
     public void ampNumber(Context ctx) {
-        String key = ctx.pathParam("propertyKey");
-        if (!PUBLIC_KEY.matcher(key).matches()) {
-            throw new ApiError(404, "unknown_property", "propertyKey", "no property has this key");
-        }
-        Snapshot snapshot = property(key, "propertyKey");
+        Snapshot snapshot = property(ctx.pathParam("propertyKey"), "propertyKey");
         allowAmpOrigin(ctx, snapshot);
         if (snapshot.targets().isEmpty()) {
             throw new ApiError(409, "no_target_number", null, "the property has no target number to track");
