@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "calltrail", mixinStandardHelpOptions = true, versionProvider = Calltrail.Version.class,
         description = "Self-hosted phone-call conversion tracking server.",
         subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, io.calltrail.telephony.SimulateCall.class,
-                Calltrail.ImportCalls.class,
+                Calltrail.ImportCalls.class, Calltrail.ImportOutcomes.class, Calltrail.Export.class,
                 Calltrail.VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Calltrail implements Runnable {
@@ -163,9 +163,9 @@ public final class Calltrail implements Runnable {
             if (settings == null) {
                 return 2;
             }
-            try (Database database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 2)) {
-                database.migrate();
-                var crypto = io.calltrail.privacy.CallerCrypto.open(settings.keysDir());
+            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
+                Database database = offline.database();
+                var crypto = offline.crypto();
                 var routing = new io.calltrail.telephony.RoutingTable(database.jdbi(), crypto);
                 routing.refresh();
                 var leases = new io.calltrail.pool.Leases(database.jdbi(), Clock.systemUTC(), new io.calltrail.metrics.Metrics());
@@ -174,7 +174,7 @@ public final class Calltrail implements Runnable {
                     System.err.println("no property has the key " + property);
                     return 2;
                 }
-                var conversions = new io.calltrail.conversion.Conversions(Clock.systemUTC());
+                var conversions = offline.conversions();
                 var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing,
                         conversions::onCallCompleted).run(found.get(), format,
                         java.nio.file.Files.newBufferedReader(file), columns, allOrNothing);
@@ -184,6 +184,136 @@ public final class Calltrail implements Runnable {
                 return result.rolledBack() ? 3 : 0;
             }
         }
+    }
+
+    @Command(name = "import-outcomes", mixinStandardHelpOptions = true,
+            description = "Import CRM outcomes from a CSV file (external_id, call_id | click_id [, click_id_type] | phone, status, "
+                    + "value, currency, occurred_at); all or nothing.")
+    static final class ImportOutcomes implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+        @Option(names = "--account", paramLabel = "ID", description = "The account the outcomes belong to (default: the only account).")
+        Long account;
+        @Option(names = "--country", paramLabel = "CC", description = "Country of phone numbers written without a country code, e.g. US.")
+        String country;
+        @picocli.CommandLine.Parameters(paramLabel = "FILE", description = "The CSV file.")
+        Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC());
+                 var reader = java.nio.file.Files.newBufferedReader(file)) {
+                var jdbi = offline.database().jdbi();
+                Long accountId = account != null ? account : onlyAccount(jdbi);
+                if (accountId == null) {
+                    System.err.println("several accounts: name one with --account ID");
+                    return 2;
+                }
+                try {
+                    var outcomes = io.calltrail.conversion.OutcomeCsv.read(reader,
+                            country == null ? null : country.toUpperCase(java.util.Locale.ROOT));
+                    var result = jdbi.inTransaction(handle -> offline.outcomes().upload(handle, accountId, outcomes));
+                    System.out.printf("%s: %d outcomes: %d new, %d updated, %d unchanged; %d matched a call, %d wait for theirs "
+                                    + "(%d unmatched in the account)%n", file, result.received(), result.created(), result.updated(),
+                            result.unchanged(), result.matched(), result.unmatched(), result.unmatchedInAccount());
+                    return 0;
+                } catch (io.calltrail.app.ApiError e) {
+                    System.err.println(file + ": " + e.getMessage() + " (nothing imported)");
+                    return 3;
+                }
+            }
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export what is due to ad-platform destinations; each conversion goes once to each destination.")
+    static final class Export implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+        @Option(names = "--destination", required = true, paramLabel = "NAME",
+                description = "google-ads-clicks, google-ads-adjustments, google-ads-calls, google-enhanced-leads, microsoft-ads, "
+                        + "google-data-manager or ga4; repeat for several.")
+        java.util.List<String> destinations;
+        @Option(names = "--property", required = true, paramLabel = "KEY", description = "The property's public key.")
+        String property;
+        @Option(names = "--since", paramLabel = "ISO_TIME", description = "Only conversions from this time on, e.g. 2026-11-01T00:00:00Z.")
+        String since;
+        @Option(names = "--out", paramLabel = "FILE", description = "The file to write (one file destination only).")
+        Path out;
+        @Option(names = "--out-dir", paramLabel = "DIR",
+                description = "Folder for the files, named <property>-<destination>-run<N>.csv (default: the current folder).")
+        Path outDir;
+
+        @Override
+        public Integer call() throws Exception {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            java.util.List<io.calltrail.conversion.export.Destination> chosen = new java.util.ArrayList<>();
+            for (String name : destinations) {
+                var destination = io.calltrail.conversion.export.Destination.of(name);
+                if (destination.isEmpty()) {
+                    System.err.println("unknown destination " + name + "; see --help");
+                    return 2;
+                }
+                chosen.add(destination.get());
+            }
+            if (out != null && (chosen.size() != 1 || !chosen.get(0).file())) {
+                System.err.println("--out takes one file destination; use --out-dir for several");
+                return 2;
+            }
+            java.time.Instant from;
+            try {
+                from = since == null ? null : java.time.OffsetDateTime.parse(since).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                System.err.println("--since must be an ISO-8601 time such as 2026-11-01T00:00:00Z");
+                return 2;
+            }
+            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
+                var found = new io.calltrail.property.PropertyStore(offline.database().jdbi()).byPublicKey(property);
+                if (found.isEmpty()) {
+                    System.err.println("no property has the key " + property);
+                    return 2;
+                }
+                Path folder = outDir != null ? outDir : Path.of(".");
+                for (var destination : chosen) {
+                    io.calltrail.conversion.export.Exports.Report report;
+                    if (destination.file()) {
+                        report = offline.exports().exportFile(found.get(), destination, from, (runs, csv) -> {
+                            Path target = out != null ? out
+                                    : folder.resolve(property + "-" + destination + "-run" + runs.get(runs.size() - 1) + ".csv");
+                            io.calltrail.store.DurableFiles.write(target, csv);
+                            System.out.println(destination + ": wrote " + target);
+                        });
+                    } else {
+                        report = offline.exports().exportHttp(found.get(), destination, from);
+                    }
+                    System.out.println(destination + ": run " + report.runId() + ", " + report.sent() + " sent"
+                            + (report.redelivered() > 0 ? ", " + report.redelivered() + " from an earlier undelivered run" : "")
+                            + counts("held back", report.heldBack()) + counts("not for this destination", report.notApplicable())
+                            + counts("waiting for set-up", report.waiting()));
+                    System.out.flush();
+                }
+                return 0;
+            }
+        }
+
+        private static String counts(String label, Map<String, Integer> counts) {
+            return counts.isEmpty() ? "" : "; " + label + ": " + counts.entrySet().stream()
+                    .map(entry -> entry.getValue() + " " + entry.getKey()).collect(java.util.stream.Collectors.joining(", "));
+        }
+    }
+
+    /** The account of a single-account installation, or null when there are several. */
+    static Long onlyAccount(org.jdbi.v3.core.Jdbi jdbi) {
+        java.util.List<Long> ids = jdbi.withHandle(handle -> handle.createQuery("SELECT id FROM account ORDER BY id LIMIT 2")
+                .mapTo(Long.class).list());
+        return ids.size() == 1 ? ids.get(0) : null;
     }
 
     @Command(name = "version", description = "Print the version.")

@@ -86,12 +86,12 @@ public final class Demo {
                 rules.insert(handle, new SourceRule(0, account.id(), property.id(), 20, "Yelp (tagged link)",
                         List.of(new Condition(Condition.Field.UTM_SOURCE, Condition.Operator.EQUALS, "yelp")),
                         target.id(), SourceRule.Action.NUMBER, null, yelp.id(), now));
-                new io.calltrail.conversion.ConversionStore().insert(handle, new io.calltrail.conversion.ConversionAction(0,
-                        account.id(), property.id(), "Phone call (60 s)", io.calltrail.conversion.ConversionAction.Kind.CALL,
-                        io.calltrail.conversion.ConversionAction.DEFAULT_MIN_TALK_SECONDS, true, false,
-                        new java.util.LinkedHashSet<>(List.of("lease", "linger", "static_source")), java.math.BigDecimal.ZERO,
-                        io.calltrail.conversion.ConversionAction.Counting.EVERY, 30, new java.math.BigDecimal("120.00"), "USD", 1,
-                        now, now));
+                var conversionActions = new io.calltrail.conversion.ConversionStore();
+                var action = io.calltrail.conversion.ConversionAction.defaults(account.id(), property.id(), "USD", now);
+                conversionActions.insert(handle, action.named("Phone call (60 s)", io.calltrail.conversion.ConversionAction.Kind.CALL,
+                        new java.math.BigDecimal("120.00")));
+                conversionActions.insert(handle, action.named("Clicks on your number",
+                        io.calltrail.conversion.ConversionAction.Kind.TEL_CLICK, null));
                 rules.insert(handle, new SourceRule(0, account.id(), property.id(), 30, "Yelp (referrer)",
                         List.of(new Condition(Condition.Field.REFERRER_DOMAIN, Condition.Operator.EQUALS, "yelp.com")),
                         target.id(), SourceRule.Action.NUMBER, null, yelp.id(), now));

@@ -2,6 +2,8 @@ package io.calltrail.app;
 
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.conversion.ConversionHandlers;
+import io.calltrail.conversion.OutcomeHandlers;
+import io.calltrail.conversion.export.ExportHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.telephony.CallHandlers;
@@ -20,7 +22,7 @@ final class Routes {
     record Handlers(Health health, TrackingHandlers tracking, AccountHandlers accounts, PropertyHandlers properties,
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
-                    ConversionHandlers conversions) {
+                    ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -89,7 +91,16 @@ final class Routes {
         app.get("/api/v1/conversion-actions/{id}", h.conversions()::get);
         app.patch("/api/v1/conversion-actions/{id}", h.conversions()::update);
         app.delete("/api/v1/conversion-actions/{id}", h.conversions()::delete);
+        app.post("/api/v1/conversion-actions/{id}/reevaluate", h.conversions()::reevaluate);
         app.get("/api/v1/conversions", h.conversions()::conversions);
+
+        app.post("/api/v1/outcomes", h.outcomes()::upload);
+        app.post("/api/v1/outcomes/import", h.outcomes()::importCsv);
+        app.get("/api/v1/outcomes", h.outcomes()::list);
+
+        app.get("/api/v1/exports/{destination}.csv", h.exports()::csv);
+        app.post("/api/v1/exports/{destination}", h.exports()::send);
+        app.get("/api/v1/export-runs", h.exports()::runs);
 
         app.get("/api/v1/source-rules", h.rules()::list);
         app.post("/api/v1/source-rules", h.rules()::create);

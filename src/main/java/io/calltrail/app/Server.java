@@ -5,6 +5,10 @@ import io.calltrail.account.AccountStore;
 import io.calltrail.account.Bootstrap;
 import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.Conversions;
+import io.calltrail.conversion.OutcomeHandlers;
+import io.calltrail.conversion.Outcomes;
+import io.calltrail.conversion.export.ExportHandlers;
+import io.calltrail.conversion.export.Exports;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
@@ -104,14 +108,16 @@ public final class Server implements AutoCloseable {
         PropertyCatalog catalog = new PropertyCatalog(jdbi, clock, Duration.ofSeconds(settings.settingsRefreshSeconds()));
         VisitorHasher hasher = new VisitorHasher(jdbi, clock);
         Sessions sessions = new Sessions(jdbi, clock, leases, hasher, metrics);
-        Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"));
 
         Optional<String> ownerKey = Bootstrap.ensureOwner(jdbi, accounts, clock, settings.adminApiKey());
         CallerCrypto crypto = CallerCrypto.open(settings.keysDir());
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
         RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
-        Conversions conversions = new Conversions(clock);
+        Conversions conversions = new Conversions(clock, Conversions.Publisher.NONE);
+        Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"), conversions::onPhoneClicks);
+        Outcomes outcomes = new Outcomes(conversions, crypto, clock);
+        Exports exports = new Exports(jdbi, crypto, clock, Exports.HttpSender.NONE);
         CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"),
                 conversions::onCallCompleted);
         Runnable onChange = () -> {
@@ -137,7 +143,9 @@ public final class Server implements AutoCloseable {
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
                 new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, conversions::onCallCompleted)),
                 new CredentialHandlers(jdbi, crypto, clock, onChange),
-                new ConversionHandlers(jdbi, clock));
+                new ConversionHandlers(jdbi, conversions, clock),
+                new OutcomeHandlers(jdbi, outcomes),
+                new ExportHandlers(jdbi, exports));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -261,6 +269,30 @@ public final class Server implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The parts the command-line tools use on a database, without the HTTP server. */
+    public record Offline(Database database, CallerCrypto crypto, Conversions conversions, Outcomes outcomes, Exports exports)
+            implements AutoCloseable {
+        @Override
+        public void close() {
+            database.close();
+        }
+    }
+
+    /** Opens the database (migrating it) and wires conversions, outcomes and exports as the server does. */
+    public static Offline offline(Settings settings, Clock clock) {
+        Database database = Database.open(settings.dbUrl(), settings.dbUser(), settings.dbPassword(), 2);
+        try {
+            database.migrate();
+            CallerCrypto crypto = CallerCrypto.open(settings.keysDir());
+            Conversions conversions = new Conversions(clock, Conversions.Publisher.NONE);
+            return new Offline(database, crypto, conversions, new Outcomes(conversions, crypto, clock),
+                    new Exports(database.jdbi(), crypto, clock, Exports.HttpSender.NONE));
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
 
     @Override

@@ -6,8 +6,9 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A rule that makes a call a conversion: how long it must last, whether it must be answered or be a
- * first call, which attributions count, and whether to count every call or one per click or session.
+ * A rule that makes a call or a phone-link click a conversion: how long a call must last, whether it must
+ * be answered or be a first call, which attributions and sources count, whether to count every one or one
+ * per ad click or session, and where its value comes from.
  */
 public record ConversionAction(
         long id,
@@ -26,13 +27,44 @@ public record ConversionAction(
         String currency,
         int ruleVersion,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        ValueSource valueSource,
+        Set<String> outcomeStatuses,
+        Set<String> sourcesIncluded,
+        Set<String> sourcesExcluded,
+        String googleConversionId) {
 
     /** Google Ads counts a call as a conversion at 60 seconds by default. */
     public static final int DEFAULT_MIN_TALK_SECONDS = 60;
 
+    /** A new call action with the defaults of Google Ads' call conversions. */
+    public static ConversionAction defaults(long accountId, long propertyId, String currency, Instant now) {
+        return new ConversionAction(0, accountId, propertyId, null, Kind.CALL, DEFAULT_MIN_TALK_SECONDS, true, false,
+                Set.of("lease", "linger", "static_source"), BigDecimal.ZERO, Counting.EVERY, 30, null, currency, 1, now, now,
+                ValueSource.FIXED, Set.of("qualified", "won"), Set.of(), Set.of(), null);
+    }
+
+    /** This action under another name, kind and value. */
+    public ConversionAction named(String newName, Kind newKind, BigDecimal newValue) {
+        return new ConversionAction(id, accountId, propertyId, newName, newKind, minTalkSeconds, answeredOnly, firstTimeOnly,
+                attributionMethods, minConfidence, counting, clickWindowDays, newValue, currency, ruleVersion, createdAt, updatedAt,
+                valueSource, outcomeStatuses, sourcesIncluded, sourcesExcluded, googleConversionId);
+    }
+
     public enum Kind {
         CALL, TEL_CLICK;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public enum ValueSource {
+        /** The action's value; an outcome with a value restates it. */
+        FIXED,
+        /** Only an outcome with one of the action's statuses makes the conversion, worth the outcome's value. */
+        OUTCOME;
 
         @Override
         public String toString() {

@@ -18,16 +18,19 @@ import org.jdbi.v3.core.Jdbi;
 /** Admin API for conversion actions, and the conversions they made. */
 public final class ConversionHandlers {
     private static final Set<String> FIELDS = Set.of("property_id", "name", "kind", "min_talk_seconds", "answered_only",
-            "first_time_only", "attribution_methods", "min_confidence", "counting", "click_window_days", "value", "currency");
+            "first_time_only", "attribution_methods", "min_confidence", "counting", "click_window_days", "value", "currency",
+            "value_source", "outcome_statuses", "sources_included", "sources_excluded", "google_conversion_id");
     private static final Set<String> METHODS = Set.of("lease", "linger", "static_source", "none");
 
     private final Jdbi jdbi;
     private final ConversionStore store = new ConversionStore();
     private final PropertyStore properties;
     private final Clock clock;
+    private final Reevaluation reevaluation;
 
-    public ConversionHandlers(Jdbi jdbi, Clock clock) {
+    public ConversionHandlers(Jdbi jdbi, Conversions conversions, Clock clock) {
         this.jdbi = jdbi;
+        this.reevaluation = new Reevaluation(jdbi, conversions, clock);
         this.properties = new PropertyStore(jdbi);
         this.clock = clock;
     }
@@ -51,9 +54,7 @@ public final class ConversionHandlers {
         Property property = properties.get(account.id(), propertyId)
                 .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
         Instant now = clock.instant();
-        ConversionAction draft = read(body, new ConversionAction(0, account.id(), property.id(), null, ConversionAction.Kind.CALL,
-                ConversionAction.DEFAULT_MIN_TALK_SECONDS, true, false, new LinkedHashSet<>(List.of("lease", "linger", "static_source")),
-                BigDecimal.ZERO, ConversionAction.Counting.EVERY, 30, null, property.currency(), 1, now, now));
+        ConversionAction draft = read(body, ConversionAction.defaults(account.id(), property.id(), property.currency(), now));
         ctx.status(201).json(jdbi.inTransaction(handle -> store.insert(handle, draft)));
     }
 
@@ -88,6 +89,29 @@ public final class ConversionHandlers {
         ctx.status(204);
     }
 
+    /** {"from": ISO, "to": ISO (default now)}: the action's current rules applied again to the calls or clicks of that period. */
+    public void reevaluate(Context ctx) {
+        Account account = Admin.account(ctx);
+        long id = Admin.pathId(ctx, "conversion action");
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("from", "to"));
+        Instant from = instant(body, "from").orElseThrow(() -> ApiError.invalid("from", "from is required: the start of the period"));
+        Instant to = instant(body, "to").orElse(clock.instant());
+        if (!from.isBefore(to)) {
+            throw ApiError.invalid("to", "to must be after from");
+        }
+        ctx.json(reevaluation.run(account.id(), id, from, to).orElseThrow(() -> ApiError.notFound("conversion action")));
+    }
+
+    private static java.util.Optional<Instant> instant(JsonBody body, String field) {
+        return body.optionalString(field, 40).map(text -> {
+            try {
+                return java.time.OffsetDateTime.parse(text).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiError.invalid(field, field + " must be an ISO-8601 time such as 2026-11-01T00:00:00Z");
+            }
+        });
+    }
+
     /** ?property=&action=&from=&to= (newest first, at most 1000). */
     public void conversions(Context ctx) {
         Account account = Admin.account(ctx);
@@ -96,8 +120,9 @@ public final class ConversionHandlers {
         Instant from = Admin.queryInstant(ctx, "from", Instant.EPOCH);
         Instant to = Admin.queryInstant(ctx, "to", Instant.parse("9999-01-01T00:00:00Z"));
         ctx.json(jdbi.withHandle(handle -> handle.createQuery("""
-                        SELECT id, property_id, action_id, rule_version, call_id, session_id, click_id, click_id_type, converted_at,
-                               conversion_value, currency, created_at
+                        SELECT id, property_id, action_id, rule_version, call_id, event_id, session_id, click_id, click_id_type,
+                               converted_at, conversion_value, currency, value_version, retracted_at, outcome_id, created_at,
+                               updated_at
                           FROM conversion
                          WHERE account_id = :account
                            AND (CAST(:property AS BIGINT) IS NULL OR property_id = :property)
@@ -111,9 +136,6 @@ public final class ConversionHandlers {
     private ConversionAction read(JsonBody body, ConversionAction base) {
         String name = body.has("name") || base.name() == null ? body.requiredString("name", 200) : base.name();
         ConversionAction.Kind kind = body.optionalEnum("kind", ConversionAction.Kind.class).orElse(base.kind());
-        if (kind != ConversionAction.Kind.CALL) {
-            throw ApiError.invalid("kind", "only call actions are evaluated so far");
-        }
         int minTalk = body.optionalInt("min_talk_seconds", 0, 24 * 3600).orElse(base.minTalkSeconds());
         boolean answered = body.optionalBoolean("answered_only").orElse(base.answeredOnly());
         boolean firstTime = body.optionalBoolean("first_time_only").orElse(base.firstTimeOnly());
@@ -154,7 +176,43 @@ public final class ConversionHandlers {
         } catch (IllegalArgumentException e) {
             throw ApiError.invalid("currency", "currency must be an ISO 4217 code such as USD");
         }
+        ConversionAction.ValueSource valueSource = body.optionalEnum("value_source", ConversionAction.ValueSource.class)
+                .orElse(base.valueSource());
+        if (valueSource == ConversionAction.ValueSource.OUTCOME && kind != ConversionAction.Kind.CALL) {
+            throw ApiError.invalid("value_source", "only call actions take their value from outcomes");
+        }
+        Set<String> statuses = names(body, "outcome_statuses", base.outcomeStatuses(), 40);
+        if (statuses.isEmpty()) {
+            throw ApiError.invalid("outcome_statuses", "name at least one outcome status, e.g. qualified");
+        }
+        Set<String> included = names(body, "sources_included", base.sourcesIncluded(), 256);
+        Set<String> excluded = names(body, "sources_excluded", base.sourcesExcluded(), 256);
+        String googleId = base.googleConversionId();
+        if (body.has("google_conversion_id")) {
+            googleId = body.optionalString("google_conversion_id", 32).orElse(null);
+            if (googleId != null && !googleId.matches("[0-9]{1,20}")) {
+                throw ApiError.invalid("google_conversion_id", "the Google Ads conversion action id is a number, e.g. 123456789");
+            }
+        }
         return new ConversionAction(base.id(), base.accountId(), base.propertyId(), name, kind, minTalk, answered, firstTime,
-                methods, minConfidence, counting, window, value, currency, base.ruleVersion(), base.createdAt(), base.updatedAt());
+                methods, minConfidence, counting, window, value, currency, base.ruleVersion(), base.createdAt(), base.updatedAt(),
+                valueSource, statuses, included, excluded, googleId);
+    }
+
+    /** A list of lower-case names without commas (sources, outcome statuses). */
+    private static Set<String> names(JsonBody body, String field, Set<String> base, int maxLength) {
+        if (!body.has(field)) {
+            return base;
+        }
+        List<String> given = body.optionalStringList(field, 100, maxLength);
+        Set<String> names = new LinkedHashSet<>();
+        for (int i = 0; i < given.size(); i++) {
+            String name = given.get(i).trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.isEmpty() || name.contains(",")) {
+                throw ApiError.invalid(field + "[" + i + "]", "a name must be non-empty and without commas");
+            }
+            names.add(name);
+        }
+        return names;
     }
 }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -35,14 +37,17 @@ public final class Events implements AutoCloseable {
     private final Clock clock;
     private final Metrics metrics;
     private final Spool spool;
+    private final BiConsumer<Handle, List<PhoneClick>> onPhoneClicks;
 
     /** One event as spooled: everything the database row needs. */
     record Row(long account, String id, long property, String session, String type, String url, String number,
                long atMillis, long receivedMillis) {
     }
 
-    public Events(Jdbi jdbi, Clock clock, Metrics metrics, Path spoolDir) {
+    /** @param onPhoneClicks told, in the transaction that stores them, of the phone-link clicks in each batch */
+    public Events(Jdbi jdbi, Clock clock, Metrics metrics, Path spoolDir, BiConsumer<Handle, List<PhoneClick>> onPhoneClicks) {
         this.jdbi = jdbi;
+        this.onPhoneClicks = onPhoneClicks;
         this.clock = clock;
         this.metrics = metrics;
         this.spool = Spool.open(spoolDir, "events", this::load, LOAD_BATCH, MAX_BACKLOG_BYTES);
@@ -112,6 +117,16 @@ public final class Events implements AutoCloseable {
                     int total = 0;
                     for (int count : batch.execute()) {
                         total += Math.max(count, 0);
+                    }
+                    List<PhoneClick> clicks = new ArrayList<>();
+                    for (Row row : rows) {
+                        if ("tel_click".equals(row.type())) {
+                            clicks.add(new PhoneClick(row.account(), row.property(), row.id(), row.session(),
+                                    Instant.ofEpochMilli(row.atMillis())));
+                        }
+                    }
+                    if (!clicks.isEmpty()) {
+                        onPhoneClicks.accept(handle, clicks);
                     }
                     return total;
                 });

@@ -17,7 +17,8 @@ class ConversionRulesTest {
                                            double minConfidence, String counting) {
         return new ConversionAction(7, 1, 1, "Phone call", ConversionAction.Kind.CALL, minTalk, answeredOnly, firstTimeOnly,
                 Set.of(methods.split("\\|")), BigDecimal.valueOf(minConfidence),
-                ConversionAction.Counting.valueOf(counting), 30, null, "USD", 1, START, START);
+                ConversionAction.Counting.valueOf(counting), 30, null, "USD", 1, START, START,
+                ConversionAction.ValueSource.FIXED, Set.of("qualified", "won"), Set.of(), Set.of(), null);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -40,8 +41,9 @@ class ConversionRulesTest {
                                           double confidence, String click, int clickAgeDays, int minTalk, boolean answeredOnly,
                                           boolean firstOnly, String methods, double minConfidence, String counting, String expected) {
         ConversionRules.CallFacts call = new ConversionRules.CallFacts(1, START, START.plusSeconds(talk + 5), answered, talk,
-                firstTime, attribution, confidence, attribution.equals("static_source") || attribution.equals("none") ? null : "s1",
-                START.minus(Duration.ofDays(clickAgeDays)), click, click == null ? null : "gclid");
+                firstTime, attribution, confidence, new ConversionRules.Visit(
+                        attribution.equals("static_source") || attribution.equals("none") ? null : "s1",
+                        START.minus(Duration.ofDays(clickAgeDays)), click, click == null ? null : "gclid", null), null);
         Optional<ConversionRules.Decision> decision = ConversionRules.evaluate(
                 action(minTalk, answeredOnly, firstOnly, methods, minConfidence, counting), call);
         assertThat(decision.map(ConversionRules.Decision::dedupeKey).orElse("-")).isEqualTo(expected);

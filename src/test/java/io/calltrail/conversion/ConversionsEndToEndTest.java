@@ -57,7 +57,8 @@ class ConversionsEndToEndTest {
         server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
         key = Files.readString(server.server().settings().dataDir().resolve("demo-api-key")).strip();
         JsonNode actions = server.api("GET", "/api/v1/conversion-actions", key, null).json();
-        assertThat(actions).hasSize(1);
+        assertThat(actions).hasSize(2);
+        assertThat(actions.get(1).get("kind").asText()).isEqualTo("tel_click");
         assertThat(actions.get(0).get("name").asText()).isEqualTo("Phone call (60 s)");
         assertThat(actions.get(0).get("min_talk_seconds").asInt()).isEqualTo(60);
 

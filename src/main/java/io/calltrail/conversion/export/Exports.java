@@ -1,0 +1,147 @@
+package io.calltrail.conversion.export;
+
+import io.calltrail.app.Json;
+import io.calltrail.phone.PhoneNumber;
+import io.calltrail.privacy.CallerCrypto;
+import io.calltrail.property.Property;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Runs exports: each conversion goes once to each destination (again only as a restatement), consent hold-backs are
+ * recorded and counted, and a run whose file was never delivered is delivered again with the next one.
+ */
+public final class Exports {
+    /** Queues what an HTTP destination is sent, in the transaction that marks the conversions as sent. */
+    public interface HttpSender {
+        HttpSender NONE = (handle, property, destination, rows) -> {
+            throw new IllegalStateException(destination + " has no sender");
+        };
+
+        void send(Handle handle, Property property, Destination destination, List<ExportRow> rows);
+    }
+
+    /** Receives an export file; must return only once the file is safely where it goes. */
+    public interface FileSink {
+        void accept(List<Long> runIds, String csv) throws java.io.IOException;
+    }
+
+    /** What a run did. */
+    public record Report(Destination destination, long runId, List<Long> runsDelivered, int sent, int redelivered,
+                         Map<String, Integer> heldBack, Map<String, Integer> notApplicable, Map<String, Integer> waiting) {
+    }
+
+    private final Jdbi jdbi;
+    private final CallerCrypto crypto;
+    private final Clock clock;
+    private final HttpSender sender;
+    private final ExportStore store = new ExportStore();
+
+    public Exports(Jdbi jdbi, CallerCrypto crypto, Clock clock, HttpSender sender) {
+        this.jdbi = jdbi;
+        this.crypto = crypto;
+        this.clock = clock;
+        this.sender = sender;
+    }
+
+    /**
+     * Exports what is due at a file destination: marks it in one transaction, hands the file to {@code sink}, then
+     * records the delivery. A crash between the two leaves the run undelivered; the next export delivers it again.
+     */
+    public Report exportFile(Property property, Destination destination, Instant since, FileSink sink) throws java.io.IOException {
+        if (!destination.file()) {
+            throw new IllegalArgumentException(destination + " is not a file destination");
+        }
+        Prepared prepared = jdbi.inTransaction(handle -> prepare(handle, property, destination, since));
+        String csv = jdbi.withHandle(handle -> CsvFiles.render(destination, ZoneId.of(property.timeZone()),
+                store.sentBy(handle, prepared.runs()), opener()));
+        sink.accept(prepared.runs(), csv);
+        jdbi.useTransaction(handle -> store.delivered(handle, prepared.runs(), clock.instant()));
+        return prepared.report();
+    }
+
+    /** What a file export would hold now, changing nothing. */
+    public String preview(Property property, Destination destination, Instant since) {
+        return jdbi.withHandle(handle -> {
+            handle.begin();
+            try {
+                Prepared prepared = prepare(handle, property, destination, since);
+                return CsvFiles.render(destination, ZoneId.of(property.timeZone()), store.sentBy(handle, prepared.runs()), opener());
+            } finally {
+                handle.rollback();
+            }
+        });
+    }
+
+    /** Queues what is due at an HTTP destination; the outbox sends it, retrying until the destination takes it. */
+    public Report exportHttp(Property property, Destination destination, Instant since) {
+        if (destination.file()) {
+            throw new IllegalArgumentException(destination + " is a file destination");
+        }
+        return jdbi.inTransaction(handle -> {
+            Prepared prepared = prepare(handle, property, destination, since);
+            List<ExportRow> rows = store.sentBy(handle, prepared.runs());
+            if (!rows.isEmpty()) {
+                sender.send(handle, property, destination, rows);
+            }
+            store.delivered(handle, prepared.runs(), clock.instant());
+            return prepared.report();
+        });
+    }
+
+    private record Prepared(List<Long> runs, Report report) {
+    }
+
+    private Prepared prepare(Handle handle, Property property, Destination destination, Instant since) {
+        Instant from = since == null ? Instant.EPOCH : since;
+        List<Long> undelivered = store.undeliveredRuns(handle, property.id(), destination);
+        List<ExportRow> due = destination.kind() == Destination.Kind.RESTATEMENTS
+                ? store.dueRestatements(handle, property.accountId(), property.id(), from)
+                : store.dueNew(handle, property.accountId(), property.id(), destination, from);
+        Map<String, Integer> held = new TreeMap<>();
+        Map<String, Integer> notApplicable = new TreeMap<>();
+        Map<String, Integer> waiting = new TreeMap<>();
+        List<ExportRow> sending = new ArrayList<>();
+        List<ExportRow> marking = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (ExportRow row : due) {
+            HoldBacks.Verdict verdict = HoldBacks.verdict(destination, row, property.consentMode());
+            if (verdict instanceof HoldBacks.Waiting waitingFor) {
+                waiting.merge(waitingFor.reason(), 1, Integer::sum);
+                continue; // not marked: it goes once the set-up is done
+            }
+            marking.add(row);
+            if (verdict instanceof HoldBacks.Held heldBack) {
+                held.merge(heldBack.reason(), 1, Integer::sum);
+                reasons.add(heldBack.reason());
+            } else if (verdict instanceof HoldBacks.NotApplicable skipped) {
+                notApplicable.merge(skipped.reason(), 1, Integer::sum);
+                reasons.add("not_applicable:" + skipped.reason());
+            } else {
+                sending.add(row);
+                reasons.add(null);
+            }
+        }
+        long runId = store.insertRun(handle, property.accountId(), property.id(), destination, since, sending.size(),
+                Json.write(held), clock.instant());
+        for (int i = 0; i < marking.size(); i++) {
+            store.mark(handle, runId, marking.get(i).conversionId(), destination, marking.get(i).valueVersion(), reasons.get(i));
+        }
+        List<Long> runs = new ArrayList<>(undelivered);
+        runs.add(runId);
+        int redelivered = undelivered.isEmpty() ? 0 : store.sentBy(handle, undelivered).size();
+        return new Prepared(runs, new Report(destination, runId, runs, sending.size(), redelivered, held, notApplicable, waiting));
+    }
+
+    private Function<ExportRow, PhoneNumber> opener() {
+        return row -> crypto.decrypt(row.accountId(), row.callerSealed());
+    }
+}
