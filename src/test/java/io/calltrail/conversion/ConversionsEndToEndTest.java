@@ -4,19 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.store.Database;
-import io.calltrail.telephony.SimulateCall;
 import io.calltrail.testing.MutableClock;
 import io.calltrail.testing.TestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import picocli.CommandLine;
 
 /** Simulated calls through the real webhooks become exactly the conversions the demo's rules say. */
 class ConversionsEndToEndTest {
@@ -34,16 +27,7 @@ class ConversionsEndToEndTest {
     }
 
     private void call(String to, String from, int seconds, boolean answered) {
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        try {
-            assertThat(new CommandLine(new SimulateCall()).execute("--to", to, "--from", from, "--duration", Integer.toString(seconds),
-                    "--answered", Boolean.toString(answered), "--auth-token", TOKEN,
-                    "--base-url", server.client().uri("/").toString().replaceAll("/$", ""))).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(server.server().awaitCallsLoaded(Duration.ofSeconds(10))).isTrue();
+        server.simulateCall(to, from, seconds, answered, TOKEN);
     }
 
     private JsonNode conversions() {
@@ -52,10 +36,10 @@ class ConversionsEndToEndTest {
 
     @ParameterizedTest
     @EnumSource(Database.Kind.class)
-    void theDemoActionCountsAnsweredCallsOfAMinuteOrMore(Database.Kind kind) throws Exception {
+    void theDemoActionCountsAnsweredCallsOfAMinuteOrMore(Database.Kind kind) {
         clock = MutableClock.at("2026-05-04T15:00:00Z");
         server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
-        key = Files.readString(server.server().settings().dataDir().resolve("demo-api-key")).strip();
+        key = server.demoKey();
         JsonNode actions = server.api("GET", "/api/v1/conversion-actions", key, null).json();
         assertThat(actions).hasSize(2);
         assertThat(actions.get(1).get("kind").asText()).isEqualTo("tel_click");

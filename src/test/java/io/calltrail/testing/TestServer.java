@@ -88,6 +88,34 @@ public final class TestServer implements AutoCloseable {
         return client.api(method, path, key, body);
     }
 
+    /** A call to {@code to} from {@code from}, through the signed webhooks a Twilio number would send; waits until it is stored. */
+    public void simulateCall(String to, String from, int seconds, boolean answered, String authToken) {
+        java.io.PrintStream original = System.out;
+        System.setOut(new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            int exit = new picocli.CommandLine(new io.calltrail.telephony.SimulateCall()).execute("--to", to, "--from", from,
+                    "--duration", Integer.toString(seconds), "--answered", Boolean.toString(answered), "--auth-token", authToken,
+                    "--base-url", "http://127.0.0.1:" + server.port());
+            if (exit != 0) {
+                throw new IllegalStateException("simulate-call exited with " + exit);
+            }
+        } finally {
+            System.setOut(original);
+        }
+        if (!server.awaitCallsLoaded(java.time.Duration.ofSeconds(10))) {
+            throw new IllegalStateException("the call was not stored within 10 s");
+        }
+    }
+
+    /** The demo account's API key, when the server seeded the demo. */
+    public String demoKey() {
+        try {
+            return Files.readString(server.settings().dataDir().resolve("demo-api-key")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         server.close();
