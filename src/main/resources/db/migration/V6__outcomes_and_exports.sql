@@ -15,6 +15,7 @@ ALTER TABLE conversion ADD COLUMN retracted_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE conversion ADD COLUMN outcome_id BIGINT;
 ALTER TABLE conversion ADD COLUMN event_id VARCHAR(36);
 CREATE INDEX conversion_property_time ON conversion (property_id, converted_at);
+CREATE INDEX conversion_event ON conversion (event_id);
 
 -- GA4's client id (from its _ga cookie), read by the snippet only with analytics consent.
 ALTER TABLE visit_session ADD COLUMN ga_client_id VARCHAR(64);

@@ -120,12 +120,12 @@ public final class FactStore {
 
     /** The conversions an action made from this call or click that still count. */
     List<Long> madeBy(Handle handle, long actionId, Long callId, String eventId) {
-        return handle.createQuery("""
-                        SELECT id FROM conversion
-                         WHERE action_id = :action AND retracted_at IS NULL
-                           AND (call_id = :call OR event_id = :event)""")
-                .bind("action", actionId).bind("call", callId).bind("event", eventId)
-                .mapTo(Long.class).list();
+        if (callId != null) {
+            return handle.createQuery("SELECT id FROM conversion WHERE call_id = :call AND action_id = :action AND retracted_at IS NULL")
+                    .bind("call", callId).bind("action", actionId).mapTo(Long.class).list();
+        }
+        return handle.createQuery("SELECT id FROM conversion WHERE event_id = :event AND action_id = :action AND retracted_at IS NULL")
+                .bind("event", eventId).bind("action", actionId).mapTo(Long.class).list();
     }
 
     /** A conversion as webhooks and the API show it. */
