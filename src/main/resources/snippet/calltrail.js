@@ -198,11 +198,17 @@
     });
     return c;
   }
+  // Google Analytics' client id (_ga=GA1.1.<random>.<time>), read only with analytics consent, for GA4 exports.
+  function gaClientId() {
+    if (C.m !== 'not-required' && consent.analytics_storage !== 'granted') return null;
+    var m = /(?:^|;\s*)_ga=GA\d+\.\d+\.(\d{1,20}\.\d{1,20})(?:;|$)/.exec(d.cookie || '');
+    return m ? m[1] : null;
+  }
   function open() {
     var stored = storageAllowed() ? load() : {};
     return post('/v1/sessions', {
       property: C.k, session: stored.s || sid || null, url: w.location.href, referrer: d.referrer || null,
-      consent: consentBody(), gpc: w.navigator.globalPrivacyControl === true
+      consent: consentBody(), gpc: w.navigator.globalPrivacyControl === true, ga: gaClientId()
     }).then(function (r) {
       sid = r.session;
       ttl = r.ttl || ttl;

@@ -61,17 +61,17 @@ final class SessionStore {
                 .findOne();
     }
 
-    void insert(Handle handle, VisitSession session, String visitorHash, boolean gpc) {
+    void insert(Handle handle, VisitSession session, String visitorHash, boolean gpc, String gaClientId) {
         Touch touch = session.touch();
         Consent consent = session.consent();
         handle.createUpdate("""
                         INSERT INTO visit_session (id, account_id, property_id, visitor_id, visitor_hash, started_at, last_seen_at,
                                requests, landing_url, referrer, referrer_domain, utm_source, utm_medium, utm_campaign, utm_term,
                                utm_content, gclid, gbraid, wbraid, msclkid, fbclid, consent_ad_storage,
-                               consent_analytics_storage, consent_ad_user_data, consent_ad_personalization, gpc)
+                               consent_analytics_storage, consent_ad_user_data, consent_ad_personalization, gpc, ga_client_id)
                         VALUES (:id, :account, :property, :visitor, :hash, :now, :now, 1, :landing, :referrer, :referrerDomain,
                                 :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :gclid, :gbraid, :wbraid,
-                                :msclkid, :fbclid, :adStorage, :analyticsStorage, :adUserData, :adPersonalization, :gpc)""")
+                                :msclkid, :fbclid, :adStorage, :analyticsStorage, :adUserData, :adPersonalization, :gpc, :ga)""")
                 .bind("id", session.id())
                 .bind("account", session.accountId())
                 .bind("property", session.propertyId())
@@ -96,19 +96,22 @@ final class SessionStore {
                 .bind("adUserData", consent.adUserData())
                 .bind("adPersonalization", consent.adPersonalization())
                 .bind("gpc", gpc)
+                .bind("ga", gaClientId)
                 .execute();
     }
 
     /** Marks activity; consent may change during a visit and is kept current. */
-    void touch(Handle handle, String sessionId, Instant now, Consent consent) {
+    void touch(Handle handle, String sessionId, Instant now, Consent consent, String gaClientId) {
         handle.createUpdate("""
                         UPDATE visit_session SET last_seen_at = :now, requests = requests + 1,
                                consent_ad_storage = COALESCE(:adStorage, consent_ad_storage),
                                consent_analytics_storage = COALESCE(:analyticsStorage, consent_analytics_storage),
                                consent_ad_user_data = COALESCE(:adUserData, consent_ad_user_data),
-                               consent_ad_personalization = COALESCE(:adPersonalization, consent_ad_personalization)
+                               consent_ad_personalization = COALESCE(:adPersonalization, consent_ad_personalization),
+                               ga_client_id = COALESCE(:ga, ga_client_id)
                          WHERE id = :id""")
                 .bind("now", now)
+                .bind("ga", gaClientId)
                 .bind("adStorage", consent.adStorage())
                 .bind("analyticsStorage", consent.analyticsStorage())
                 .bind("adUserData", consent.adUserData())

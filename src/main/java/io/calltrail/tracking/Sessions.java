@@ -41,10 +41,13 @@ public final class Sessions {
         this.metrics = metrics;
     }
 
-    /** A session request as the tracking API received it. */
-    /** {@code gpc}: the browser sent Global Privacy Control, so nothing of the visit is exported to ad platforms. */
+    /**
+     * A session request as the tracking API received it. {@code gpc}: the browser sent Global Privacy Control, so
+     * nothing of the visit is exported to ad platforms. {@code gaClientId}: Google Analytics' client id, kept only
+     * with analytics consent, so a conversion can be sent to GA4 as the same visitor.
+     */
     public record OpenRequest(String sessionId, String url, String referrer, Consent consent, String clientIp,
-                              String userAgent, boolean gpc) {
+                              String userAgent, boolean gpc, String gaClientId) {
     }
 
     /** One swap: show {@code tracking} wherever the page shows {@code target}. */
@@ -60,6 +63,8 @@ public final class Sessions {
         Instant now = clock.instant();
         Instant activeSince = now.minusSeconds(property.sessionTimeoutSeconds());
         Consent consent = request.consent();
+        String gaClientId = "granted".equals(consent.analyticsStorage())
+                || property.consentMode() == Property.ConsentMode.NOT_REQUIRED ? request.gaClientId() : null;
 
         Optional<VisitSession> known = Optional.empty();
         String continuingVisitor = null;
@@ -83,7 +88,7 @@ public final class Sessions {
 
         if (known.isPresent()) {
             VisitSession session = known.get();
-            jdbi.useHandle(handle -> store.touch(handle, session.id(), now, consent));
+            jdbi.useHandle(handle -> store.touch(handle, session.id(), now, consent, gaClientId));
             return written(snapshot, session, consent, assign(snapshot, session, visitorTouch(snapshot, session), true), now);
         }
 
@@ -97,7 +102,7 @@ public final class Sessions {
                 ? new VisitSession(id, session.accountId(), session.propertyId(), visitorId, now, now,
                         session.touch().withoutClickIds(), consent)
                 : session;
-        jdbi.useHandle(handle -> store.insert(handle, stored, hash, request.gpc()));
+        jdbi.useHandle(handle -> store.insert(handle, stored, hash, request.gpc(), gaClientId));
         metrics.sessionsOpened();
         return written(snapshot, session, consent, assign(snapshot, session, visitorTouch(snapshot, session), false), now);
     }

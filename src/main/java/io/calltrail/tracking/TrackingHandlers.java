@@ -25,6 +25,7 @@ public final class TrackingHandlers {
     static final int MAX_SESSION_BODY = 16 * 1024;
     static final int MAX_EVENTS_BODY = 64 * 1024;
     private static final int MAX_EVENTS_PER_BATCH = 500;
+    private static final Pattern GA_CLIENT_ID = Pattern.compile("[0-9]{1,20}\\.[0-9]{1,20}");
     private static final Pattern UUID_FORM = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern PUBLIC_KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Set<String> EVENT_TYPES = Set.of("page_view", "tel_click", "cta_click");
@@ -86,7 +87,11 @@ public final class TrackingHandlers {
         String ip = ClientAddress.of(ctx, trustForwardedHeaders);
         limitRate(ctx, ip);
         boolean gpc = body.optionalBoolean("gpc").orElse(false);
-        ctx.json(sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, consent, ip, userAgent, gpc)));
+        String ga = body.optionalString("ga", 64).orElse(null);
+        if (ga != null && !GA_CLIENT_ID.matcher(ga).matches()) {
+            throw ApiError.invalid("ga", "ga must be Google Analytics' client id as in its _ga cookie, e.g. 1234567890.1700000000");
+        }
+        ctx.json(sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, consent, ip, userAgent, gpc, ga)));
     }
 
     public void recordEvents(Context ctx) {
@@ -175,7 +180,7 @@ public final class TrackingHandlers {
         } else {
             String ip = ClientAddress.of(ctx, trustForwardedHeaders);
             limitRate(ctx, ip);
-            opened = sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, Consent.UNKNOWN, ip, ctx.userAgent(), false));
+            opened = sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, Consent.UNKNOWN, ip, ctx.userAgent(), false, null));
         }
         String shown = opened.numbers().stream().filter(n -> n.target().equals(target)).map(Sessions.Shown::tracking)
                 .findFirst().orElse(target);
