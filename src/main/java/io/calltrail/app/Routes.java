@@ -2,6 +2,7 @@ package io.calltrail.app;
 
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.conversion.ConversionHandlers;
+import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.telephony.CallHandlers;
@@ -20,7 +21,7 @@ final class Routes {
     record Handlers(Health health, TrackingHandlers tracking, AccountHandlers accounts, PropertyHandlers properties,
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
-                    ConversionHandlers conversions) {
+                    ConversionHandlers conversions, WebhookHandlers webhooks) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -90,6 +91,14 @@ final class Routes {
         app.patch("/api/v1/conversion-actions/{id}", h.conversions()::update);
         app.delete("/api/v1/conversion-actions/{id}", h.conversions()::delete);
         app.get("/api/v1/conversions", h.conversions()::conversions);
+
+        app.get("/api/v1/webhooks", h.webhooks()::list);
+        app.post("/api/v1/webhooks", h.webhooks()::create);
+        app.get("/api/v1/webhooks/{id}", h.webhooks()::get);
+        app.patch("/api/v1/webhooks/{id}", h.webhooks()::update);
+        app.delete("/api/v1/webhooks/{id}", h.webhooks()::delete);
+        app.post("/api/v1/webhooks/{id}/rotate-secret", h.webhooks()::rotateSecret);
+        app.get("/api/v1/webhooks/{id}/deliveries", h.webhooks()::deliveries);
 
         app.get("/api/v1/source-rules", h.rules()::list);
         app.post("/api/v1/source-rules", h.rules()::create);

@@ -5,6 +5,12 @@ import io.calltrail.account.AccountStore;
 import io.calltrail.account.Bootstrap;
 import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.Conversions;
+import io.calltrail.conversion.delivery.Authorizer;
+import io.calltrail.conversion.delivery.Deliverer;
+import io.calltrail.conversion.delivery.Outbox;
+import io.calltrail.conversion.webhook.WebhookAuthorizer;
+import io.calltrail.conversion.webhook.WebhookHandlers;
+import io.calltrail.conversion.webhook.Webhooks;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
@@ -59,10 +65,12 @@ public final class Server implements AutoCloseable {
     private final Optional<Demo.Seeded> demo;
     private final Events events;
     private final CallRecorder calls;
+    private final Deliverer deliverer;
+    private final ScheduledExecutorService deliveries;
 
     private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
                    Optional<String> ownerKey, Optional<Demo.Seeded> demo, Events events,
-                   CallRecorder calls) {
+                   CallRecorder calls, Deliverer deliverer, ScheduledExecutorService deliveries) {
         this.settings = settings;
         this.database = database;
         this.app = app;
@@ -71,6 +79,8 @@ public final class Server implements AutoCloseable {
         this.demo = demo;
         this.events = events;
         this.calls = calls;
+        this.deliverer = deliverer;
+        this.deliveries = deliveries;
     }
 
     public static Server start(Settings settings, Clock clock) {
@@ -112,6 +122,7 @@ public final class Server implements AutoCloseable {
         RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
         Conversions conversions = new Conversions(clock);
+        Webhooks webhooks = new Webhooks(new Outbox(clock), crypto, clock);
         CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"),
                 conversions::onCallCompleted);
         Runnable onChange = () -> {
@@ -137,7 +148,8 @@ public final class Server implements AutoCloseable {
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
                 new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, conversions::onCallCompleted)),
                 new CredentialHandlers(jdbi, crypto, clock, onChange),
-                new ConversionHandlers(jdbi, clock));
+                new ConversionHandlers(jdbi, clock),
+                new WebhookHandlers(jdbi, webhooks));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -201,7 +213,23 @@ public final class Server implements AutoCloseable {
         // numbers changed through other instances reach this routing table within the refresh interval
         maintenance.scheduleWithFixedDelay(routing::refresh, settings.settingsRefreshSeconds(),
                 settings.settingsRefreshSeconds(), TimeUnit.SECONDS);
-        return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls);
+
+        // A thread of its own: a slow receiver must not hold up the maintenance tasks.
+        ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "calltrail-deliveries");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Duration deliveryTimeout = Duration.ofSeconds(settings.deliveryTimeoutSeconds());
+        Deliverer deliverer = new Deliverer(jdbi, clock, Deliverer.httpClient(deliveryTimeout), authorizers(crypto),
+                settings.deliveryMaxAttempts(), Duration.ofSeconds(settings.deliveryBackoffSeconds()), deliveryTimeout);
+        deliverer.start(deliveries);
+        return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls, deliverer, deliveries);
+    }
+
+    /** Every kind of outbound delivery this server sends, with what signs it; a kind not here fails its attempts. */
+    private static Map<String, Authorizer> authorizers(CallerCrypto crypto) {
+        return Map.of(Webhooks.KIND, new WebhookAuthorizer(crypto));
     }
 
     private static void guarded(String task, Runnable work) {
@@ -263,8 +291,23 @@ public final class Server implements AutoCloseable {
         return settings;
     }
 
+    /** Sends the outbox's due deliveries; runs on its own every few seconds. */
+    public Deliverer deliverer() {
+        return deliverer;
+    }
+
     @Override
     public void close() {
+        deliverer.close();
+        deliveries.shutdown();
+        try {
+            if (!deliveries.awaitTermination(5, TimeUnit.SECONDS)) {
+                deliveries.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            deliveries.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         maintenance.shutdownNow();
         app.stop();
         events.close();
