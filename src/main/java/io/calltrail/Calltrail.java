@@ -175,8 +175,11 @@ public final class Calltrail implements Runnable {
                     return 2;
                 }
                 var conversions = new io.calltrail.conversion.Conversions(Clock.systemUTC());
+                // call.completed webhooks are queued here and sent by the running server
+                var webhooks = new io.calltrail.conversion.webhook.Webhooks(
+                        new io.calltrail.conversion.delivery.Outbox(Clock.systemUTC()), crypto, Clock.systemUTC());
                 var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing,
-                        conversions::onCallCompleted).run(found.get(), format,
+                        Server.onCallCompleted(conversions, webhooks)).run(found.get(), format,
                         java.nio.file.Files.newBufferedReader(file), columns, allOrNothing);
                 result.problems().forEach(problem -> System.err.println(file + ":" + problem.line() + ": " + problem.reason()));
                 System.out.printf("%s: %d imported, %d already there, %d skipped%s%n", file, result.imported(), result.duplicates(),

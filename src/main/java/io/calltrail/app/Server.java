@@ -49,6 +49,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ObjLongConsumer;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,8 +125,8 @@ public final class Server implements AutoCloseable {
         routing.refresh();
         Conversions conversions = new Conversions(clock);
         Webhooks webhooks = new Webhooks(new Outbox(clock), crypto, clock);
-        CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"),
-                conversions::onCallCompleted);
+        ObjLongConsumer<Handle> onCallCompleted = onCallCompleted(conversions, webhooks);
+        CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"), onCallCompleted);
         Runnable onChange = () -> {
             catalog.invalidate();
             routing.refresh();
@@ -146,7 +148,7 @@ public final class Server implements AutoCloseable {
                 new Pages(),
                 new SnippetHandler(catalog, settings.publicUrl().toString()),
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, conversions::onCallCompleted)),
+                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted)),
                 new CredentialHandlers(jdbi, crypto, clock, onChange),
                 new ConversionHandlers(jdbi, clock),
                 new WebhookHandlers(jdbi, webhooks));
@@ -225,6 +227,14 @@ public final class Server implements AutoCloseable {
                 settings.deliveryMaxAttempts(), Duration.ofSeconds(settings.deliveryBackoffSeconds()), deliveryTimeout);
         deliverer.start(deliveries);
         return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls, deliverer, deliveries);
+    }
+
+    /** What happens when a call ends, in the transaction that ends it: conversions by their rules, then {@code call.completed}. */
+    public static ObjLongConsumer<Handle> onCallCompleted(Conversions conversions, Webhooks webhooks) {
+        return (handle, callId) -> {
+            conversions.onCallCompleted(handle, callId);
+            webhooks.onCallCompleted(handle, callId);
+        };
     }
 
     /** Every kind of outbound delivery this server sends, with what signs it; a kind not here fails its attempts. */

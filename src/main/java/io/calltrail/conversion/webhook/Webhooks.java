@@ -36,6 +36,7 @@ public final class Webhooks {
     private final CallerCrypto crypto;
     private final Clock clock;
     private final WebhookStore store = new WebhookStore();
+    private final EventStore events = new EventStore();
 
     /** An endpoint just created or given a new secret: the only time the secret is shown. */
     public record WithSecret(WebhookEndpoint endpoint, String secret) {
@@ -70,6 +71,12 @@ public final class Webhooks {
         for (WebhookEndpoint endpoint : endpoints) {
             outbox.enqueue(handle, accountId, KIND, endpoint.id(), URI.create(endpoint.url()), eventType, body);
         }
+    }
+
+    /** Publishes {@code call.completed} for a call that has just ended, in the transaction that ended it. */
+    public void onCallCompleted(Handle handle, long callId) {
+        events.callCompleted(handle, callId)
+                .ifPresent(call -> publish(handle, call.accountId(), CALL_COMPLETED, call.data()));
     }
 
     public WithSecret create(Handle handle, long accountId, String url, List<String> eventTypes, boolean active) {
