@@ -37,7 +37,8 @@ public final class Outbox {
             throw new IllegalArgumentException("a delivery's event type is 1 to 64 characters");
         }
         if (url == null || !url.isAbsolute() || url.getHost() == null
-                || !("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.toString().length() > 2048) {
+                || !("http".equalsIgnoreCase(url.getScheme()) || "https".equalsIgnoreCase(url.getScheme()))
+                || url.toString().length() > 2048) {
             throw new IllegalArgumentException("a delivery goes to an absolute http or https URL of at most 2048 characters");
         }
         if (body == null || body.length() > MAX_BODY) {

@@ -122,7 +122,7 @@ public final class WebhookHandlers {
         if (uri.getRawFragment() != null) {
             throw ApiError.invalid("url", "url must not have a #fragment (it is never sent)");
         }
-        return text;
+        return scheme + text.substring(scheme.length());
     }
 
     private static List<String> events(JsonBody body) {

@@ -15,12 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Customer webhooks: endpoints with their signing secrets, and events published to them through the
  * {@link Outbox}, in the transaction of the change they announce.
  */
 public final class Webhooks {
+    private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     /** The delivery kind of webhooks, signed by {@link WebhookAuthorizer}. */
     public static final String KIND = "webhook";
     public static final String CALL_COMPLETED = "call.completed";
@@ -69,7 +72,12 @@ public final class Webhooks {
         event.put("data", data);
         String body = Json.write(event);
         for (WebhookEndpoint endpoint : endpoints) {
-            outbox.enqueue(handle, accountId, KIND, endpoint.id(), URI.create(endpoint.url()), eventType, body);
+            try {
+                outbox.enqueue(handle, accountId, KIND, endpoint.id(), URI.create(endpoint.url()), eventType, body);
+            } catch (IllegalArgumentException e) {
+                // refused before any SQL, so the caller's transaction is intact: a bad endpoint never loses a call
+                log.error("webhook endpoint {} of account {} cannot take {}: {}", endpoint.id(), accountId, eventType, e.getMessage());
+            }
         }
     }
 

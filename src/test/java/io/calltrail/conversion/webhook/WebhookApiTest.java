@@ -124,6 +124,8 @@ class WebhookApiTest {
         assertInvalid(server.api("PUT", path + "/" + id, key, "{}"), 405, null);
         assertInvalid(server.get(path), 401, "Authorization");
         assertThat(server.api("GET", path + "/" + id, key, null).json().get("url").asText()).isEqualTo(URL);
+        assertThat(server.api("PATCH", path + "/" + id, key, "{\"url\":\"HTTPS://crm.example.com/In\"}").json().get("url").asText())
+                .isEqualTo("https://crm.example.com/In");
     }
 
     @ParameterizedTest
