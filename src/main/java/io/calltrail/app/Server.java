@@ -131,6 +131,9 @@ public final class Server implements AutoCloseable {
             catalog.invalidate();
             routing.refresh();
         };
+        Duration deliveryTimeout = Duration.ofSeconds(settings.deliveryTimeoutSeconds());
+        Deliverer deliverer = new Deliverer(jdbi, clock, Deliverer.httpClient(deliveryTimeout), authorizers(crypto),
+                settings.deliveryMaxAttempts(), Duration.ofSeconds(settings.deliveryBackoffSeconds()), deliveryTimeout);
 
         // With port 0 the public URL is known only once the server has bound its port.
         AtomicReference<String> publicUrl = new AtomicReference<>(
@@ -222,9 +225,6 @@ public final class Server implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        Duration deliveryTimeout = Duration.ofSeconds(settings.deliveryTimeoutSeconds());
-        Deliverer deliverer = new Deliverer(jdbi, clock, Deliverer.httpClient(deliveryTimeout), authorizers(crypto),
-                settings.deliveryMaxAttempts(), Duration.ofSeconds(settings.deliveryBackoffSeconds()), deliveryTimeout);
         deliverer.start(deliveries);
         return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls, deliverer, deliveries);
     }
