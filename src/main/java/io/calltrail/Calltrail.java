@@ -175,8 +175,9 @@ public final class Calltrail implements Runnable {
                     return 2;
                 }
                 var conversions = offline.conversions();
+                var webhooks = offline.webhooks();
                 var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing,
-                        conversions::onCallCompleted).run(found.get(), format,
+                        Server.onCallCompleted(conversions, webhooks)).run(found.get(), format,
                         java.nio.file.Files.newBufferedReader(file), columns, allOrNothing);
                 result.problems().forEach(problem -> System.err.println(file + ":" + problem.line() + ": " + problem.reason()));
                 System.out.printf("%s: %d imported, %d already there, %d skipped%s%n", file, result.imported(), result.duplicates(),

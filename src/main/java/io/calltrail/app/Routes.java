@@ -4,6 +4,7 @@ import io.calltrail.account.AccountHandlers;
 import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.OutcomeHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
+import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.telephony.CallHandlers;
@@ -22,7 +23,8 @@ final class Routes {
     record Handlers(Health health, TrackingHandlers tracking, AccountHandlers accounts, PropertyHandlers properties,
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
-                    ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports) {
+                    ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
+                    WebhookHandlers webhooks) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -101,6 +103,14 @@ final class Routes {
         app.get("/api/v1/exports/{destination}.csv", h.exports()::csv);
         app.post("/api/v1/exports/{destination}", h.exports()::send);
         app.get("/api/v1/export-runs", h.exports()::runs);
+
+        app.get("/api/v1/webhooks", h.webhooks()::list);
+        app.post("/api/v1/webhooks", h.webhooks()::create);
+        app.get("/api/v1/webhooks/{id}", h.webhooks()::get);
+        app.patch("/api/v1/webhooks/{id}", h.webhooks()::update);
+        app.delete("/api/v1/webhooks/{id}", h.webhooks()::delete);
+        app.post("/api/v1/webhooks/{id}/rotate-secret", h.webhooks()::rotateSecret);
+        app.get("/api/v1/webhooks/{id}/deliveries", h.webhooks()::deliveries);
 
         app.get("/api/v1/source-rules", h.rules()::list);
         app.post("/api/v1/source-rules", h.rules()::create);

@@ -9,6 +9,12 @@ import io.calltrail.conversion.OutcomeHandlers;
 import io.calltrail.conversion.Outcomes;
 import io.calltrail.conversion.export.ExportHandlers;
 import io.calltrail.conversion.export.Exports;
+import io.calltrail.conversion.delivery.Authorizer;
+import io.calltrail.conversion.delivery.Deliverer;
+import io.calltrail.conversion.delivery.Outbox;
+import io.calltrail.conversion.webhook.WebhookAuthorizer;
+import io.calltrail.conversion.webhook.WebhookHandlers;
+import io.calltrail.conversion.webhook.Webhooks;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
@@ -47,6 +53,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ObjLongConsumer;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,10 +71,12 @@ public final class Server implements AutoCloseable {
     private final Optional<Demo.Seeded> demo;
     private final Events events;
     private final CallRecorder calls;
+    private final Deliverer deliverer;
+    private final ScheduledExecutorService deliveries;
 
     private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
                    Optional<String> ownerKey, Optional<Demo.Seeded> demo, Events events,
-                   CallRecorder calls) {
+                   CallRecorder calls, Deliverer deliverer, ScheduledExecutorService deliveries) {
         this.settings = settings;
         this.database = database;
         this.app = app;
@@ -75,6 +85,8 @@ public final class Server implements AutoCloseable {
         this.demo = demo;
         this.events = events;
         this.calls = calls;
+        this.deliverer = deliverer;
+        this.deliveries = deliveries;
     }
 
     public static Server start(Settings settings, Clock clock) {
@@ -114,16 +126,20 @@ public final class Server implements AutoCloseable {
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
         RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
-        Conversions conversions = new Conversions(clock, Conversions.Publisher.NONE);
+        Webhooks webhooks = new Webhooks(new Outbox(clock), crypto, clock);
+        Conversions conversions = new Conversions(clock, webhooks::publish);
         Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"), conversions::onPhoneClicks);
         Outcomes outcomes = new Outcomes(conversions, crypto, clock);
         Exports exports = new Exports(jdbi, crypto, clock, Exports.HttpSender.NONE);
-        CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"),
-                conversions::onCallCompleted);
+        ObjLongConsumer<Handle> onCallCompleted = onCallCompleted(conversions, webhooks);
+        CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"), onCallCompleted);
         Runnable onChange = () -> {
             catalog.invalidate();
             routing.refresh();
         };
+        Duration deliveryTimeout = Duration.ofSeconds(settings.deliveryTimeoutSeconds());
+        Deliverer deliverer = new Deliverer(jdbi, clock, Deliverer.httpClient(deliveryTimeout), authorizers(crypto),
+                settings.deliveryMaxAttempts(), Duration.ofSeconds(settings.deliveryBackoffSeconds()), deliveryTimeout);
 
         // With port 0 the public URL is known only once the server has bound its port.
         AtomicReference<String> publicUrl = new AtomicReference<>(
@@ -141,11 +157,12 @@ public final class Server implements AutoCloseable {
                 new Pages(),
                 new SnippetHandler(catalog, settings.publicUrl().toString()),
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, conversions::onCallCompleted)),
+                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted)),
                 new CredentialHandlers(jdbi, crypto, clock, onChange),
                 new ConversionHandlers(jdbi, conversions, clock),
                 new OutcomeHandlers(jdbi, outcomes),
-                new ExportHandlers(jdbi, exports));
+                new ExportHandlers(jdbi, exports),
+                new WebhookHandlers(jdbi, webhooks));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -209,7 +226,28 @@ public final class Server implements AutoCloseable {
         // numbers changed through other instances reach this routing table within the refresh interval
         maintenance.scheduleWithFixedDelay(routing::refresh, settings.settingsRefreshSeconds(),
                 settings.settingsRefreshSeconds(), TimeUnit.SECONDS);
-        return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls);
+
+        // A thread of its own: a slow receiver must not hold up the maintenance tasks.
+        ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "calltrail-deliveries");
+            thread.setDaemon(true);
+            return thread;
+        });
+        deliverer.start(deliveries);
+        return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls, deliverer, deliveries);
+    }
+
+    /** What happens when a call ends, in the transaction that ends it: conversions by their rules, then {@code call.completed}. */
+    public static ObjLongConsumer<Handle> onCallCompleted(Conversions conversions, Webhooks webhooks) {
+        return (handle, callId) -> {
+            conversions.onCallCompleted(handle, callId);
+            webhooks.onCallCompleted(handle, callId);
+        };
+    }
+
+    /** Every kind of outbound delivery this server sends, with what signs it; a kind not here fails its attempts. */
+    private static Map<String, Authorizer> authorizers(CallerCrypto crypto) {
+        return Map.of(Webhooks.KIND, new WebhookAuthorizer(crypto));
     }
 
     private static void guarded(String task, Runnable work) {
@@ -272,7 +310,8 @@ public final class Server implements AutoCloseable {
     }
 
     /** The parts the command-line tools use on a database, without the HTTP server. */
-    public record Offline(Database database, CallerCrypto crypto, Conversions conversions, Outcomes outcomes, Exports exports)
+    public record Offline(Database database, CallerCrypto crypto, Webhooks webhooks, Conversions conversions, Outcomes outcomes,
+                          Exports exports)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -286,8 +325,10 @@ public final class Server implements AutoCloseable {
         try {
             database.migrate();
             CallerCrypto crypto = CallerCrypto.open(settings.keysDir());
-            Conversions conversions = new Conversions(clock, Conversions.Publisher.NONE);
-            return new Offline(database, crypto, conversions, new Outcomes(conversions, crypto, clock),
+            // webhooks are queued here, in the same transactions, and sent by the running server
+            Webhooks webhooks = new Webhooks(new Outbox(clock), crypto, clock);
+            Conversions conversions = new Conversions(clock, webhooks::publish);
+            return new Offline(database, crypto, webhooks, conversions, new Outcomes(conversions, crypto, clock),
                     new Exports(database.jdbi(), crypto, clock, Exports.HttpSender.NONE));
         } catch (RuntimeException e) {
             database.close();
@@ -295,8 +336,23 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Sends the outbox's due deliveries; runs on its own every few seconds. */
+    public Deliverer deliverer() {
+        return deliverer;
+    }
+
     @Override
     public void close() {
+        deliverer.close();
+        deliveries.shutdown();
+        try {
+            if (!deliveries.awaitTermination(5, TimeUnit.SECONDS)) {
+                deliveries.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            deliveries.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         maintenance.shutdownNow();
         app.stop();
         events.close();

@@ -22,7 +22,10 @@ public record Settings(
         int settingsRefreshSeconds,
         String logLevel,
         String demoAuthToken,
-        Path keysDir) {
+        Path keysDir,
+        int deliveryMaxAttempts,
+        int deliveryBackoffSeconds,
+        int deliveryTimeoutSeconds) {
 
     public boolean embeddedDatabase() {
         return dbUrl.startsWith("jdbc:h2:");

@@ -157,11 +157,15 @@ public final class SettingsLoader {
             errors.add(describe("demo.authToken") + ": must be at least 16 characters long");
         }
         Path keysDir = text("privacy.keysDir").isEmpty() ? dataDir.resolve("keys") : Path.of(text("privacy.keysDir"));
+        int maxAttempts = integer("delivery.maxAttempts", 1, 100);
+        int backoff = integer("delivery.backoffSeconds", 1, 6 * 3600);
+        int timeout = integer("delivery.timeoutSeconds", 1, 300);
         if (!errors.isEmpty()) {
             throw new InvalidSettingsException(errors);
         }
         return new Settings(host, port, publicUrl, dataDir, dbUrl, text("db.user"), text("db.password"), poolSize,
-                adminKey, demo, trustForwarded, rateLimit, idle, linger, refresh, level, demoToken, keysDir);
+                adminKey, demo, trustForwarded, rateLimit, idle, linger, refresh, level, demoToken, keysDir,
+                maxAttempts, backoff, timeout);
     }
 
     private URI publicUrl(String host, int port) {

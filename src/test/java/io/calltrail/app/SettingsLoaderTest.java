@@ -23,6 +23,9 @@ class SettingsLoaderTest {
         assertThat(settings.rateLimitPerMinute()).isEqualTo(120);
         assertThat(settings.defaultIdleTimeoutMinutes()).isEqualTo(30);
         assertThat(settings.defaultLingerMinutes()).isEqualTo(30);
+        assertThat(settings.deliveryMaxAttempts()).isEqualTo(10);
+        assertThat(settings.deliveryBackoffSeconds()).isEqualTo(30);
+        assertThat(settings.deliveryTimeoutSeconds()).isEqualTo(10);
     }
 
     @Test
@@ -31,12 +34,13 @@ class SettingsLoaderTest {
         Files.writeString(config, "http.port=9000\ntracking.rateLimitPerMinute=50\npool.defaultLingerMinutes=10\n");
         Settings settings = SettingsLoader.load(config,
                 Map.of("CALLTRAIL_HTTP_PORT", "9100", "CALLTRAIL_TRACKING_RATE_LIMIT_PER_MINUTE", "60",
-                        "CALLTRAIL_PUBLIC_URL", "https://calls.example.com/"),
+                        "CALLTRAIL_PUBLIC_URL", "https://calls.example.com/", "CALLTRAIL_DELIVERY_MAX_ATTEMPTS", "4"),
                 Map.of("http.port", "9200"));
         assertThat(settings.httpPort()).isEqualTo(9200);
         assertThat(settings.rateLimitPerMinute()).isEqualTo(60);
         assertThat(settings.defaultLingerMinutes()).isEqualTo(10);
         assertThat(settings.publicUrl().toString()).isEqualTo("https://calls.example.com");
+        assertThat(settings.deliveryMaxAttempts()).isEqualTo(4);
     }
 
     @Test
@@ -63,6 +67,17 @@ class SettingsLoaderTest {
                         .anySatisfy(p -> assertThat(p).contains("demo").contains("true or false"))
                         .anySatisfy(p -> assertThat(p).contains("admin.apiKey").contains("24"))
                         .anySatisfy(p -> assertThat(p).contains("publicUrl")));
+    }
+
+    @Test
+    void deliverySettingsAreBounded() {
+        assertThatThrownBy(() -> SettingsLoader.load(null, Map.of("CALLTRAIL_DELIVERY_TIMEOUT_SECONDS", "0"),
+                Map.of("delivery.maxAttempts", "0", "delivery.backoffSeconds", "soon")))
+                .isInstanceOfSatisfying(SettingsLoader.InvalidSettingsException.class, e -> assertThat(e.problems())
+                        .hasSize(3)
+                        .anySatisfy(p -> assertThat(p).contains("delivery.timeoutSeconds").contains("CALLTRAIL_DELIVERY_TIMEOUT_SECONDS"))
+                        .anySatisfy(p -> assertThat(p).contains("delivery.maxAttempts").contains("between 1 and 100"))
+                        .anySatisfy(p -> assertThat(p).contains("delivery.backoffSeconds").contains("whole number")));
     }
 
     @Test
