@@ -79,9 +79,16 @@ class WebhooksEndToEndTest {
         call(leased);
 
         server.server().deliverer().deliverDue(); // or the server's own pass does it: a delivery is claimed by one only
-        Receiver.Request request = receiver.await(1, Duration.ofSeconds(10)).get(0);
+        var received = receiver.await(2, Duration.ofSeconds(10));
         assertThat(server.server().deliverer().deliverDue()).isZero();
-        assertThat(receiver.requests()).hasSize(1);
+        assertThat(receiver.requests()).hasSize(2);
+        Receiver.Request request = received.stream().filter(r -> r.path().equals("/calltrail")).findFirst().orElseThrow();
+        Receiver.Request conversion = received.stream().filter(r -> r.path().equals("/conversions-only")).findFirst().orElseThrow();
+        assertThat(conversion.header("Calltrail-Event")).isEqualTo("conversion.created");
+        JsonNode converted = Json.parse(conversion.body()).get("data");
+        assertThat(converted.get("action_name").asText()).isEqualTo("Phone call (60 s)");
+        assertThat(converted.get("click_id").asText()).isEqualTo("ad-click-1");
+        assertThat(converted.get("conversion_value").decimalValue()).isEqualByComparingTo("120.00");
 
         assertThat(request.path()).isEqualTo("/calltrail");
         assertThat(request.header("Calltrail-Event")).isEqualTo("call.completed");
@@ -135,7 +142,8 @@ class WebhooksEndToEndTest {
                 "Authorization", "Bearer " + key, "Content-Type", "text/csv");
         assertThat(imported.status()).as(imported.body()).isEqualTo(200);
         server.server().deliverer().deliverDue();
-        JsonNode direct = Json.parse(receiver.await(2, Duration.ofSeconds(10)).get(1).body()).get("data");
+        JsonNode direct = Json.parse(receiver.await(3, Duration.ofSeconds(10)).stream()
+                .filter(r -> r.path().equals("/calltrail")).reduce((first, second) -> second).orElseThrow().body()).get("data");
         assertThat(direct.get("attribution").asText()).isEqualTo("none");
         assertThat(direct.get("tracking_number").isNull()).isTrue();
         assertThat(direct.get("dialled_number").asText()).isEqualTo("+15125550100");
