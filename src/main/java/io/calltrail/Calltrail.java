@@ -292,7 +292,15 @@ public final class Calltrail implements Runnable {
                             System.out.println(destination + ": wrote " + target);
                         });
                     } else {
-                        report = offline.exports().exportHttp(found.get(), destination, from);
+                        try {
+                            report = offline.exports().exportHttp(found.get(), destination, from);
+                        } catch (io.calltrail.conversion.export.Exports.NotConfigured e) {
+                            System.err.println(e.getMessage() + ": set it up with PUT /api/v1/properties/" + found.get().id()
+                                    + "/destinations/" + destination);
+                            return 3;
+                        }
+                        // one pass now; what fails stays queued and the running server retries it
+                        System.out.println(destination + ": " + offline.deliverer().deliverDue() + " request(s) delivered now");
                     }
                     System.out.println(destination + ": run " + report.runId() + ", " + report.sent() + " sent"
                             + (report.redelivered() > 0 ? ", " + report.redelivered() + " from an earlier undelivered run" : "")

@@ -3,6 +3,7 @@ package io.calltrail.app;
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.OutcomeHandlers;
+import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
 import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
@@ -24,7 +25,7 @@ final class Routes {
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
-                    WebhookHandlers webhooks) {
+                    DestinationHandlers destinations, WebhookHandlers webhooks) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -103,6 +104,9 @@ final class Routes {
         app.get("/api/v1/exports/{destination}.csv", h.exports()::csv);
         app.post("/api/v1/exports/{destination}", h.exports()::send);
         app.get("/api/v1/export-runs", h.exports()::runs);
+        app.get("/api/v1/properties/{id}/destinations", h.destinations()::list);
+        app.put("/api/v1/properties/{id}/destinations/{destination}", h.destinations()::put);
+        app.delete("/api/v1/properties/{id}/destinations/{destination}", h.destinations()::delete);
 
         app.get("/api/v1/webhooks", h.webhooks()::list);
         app.post("/api/v1/webhooks", h.webhooks()::create);

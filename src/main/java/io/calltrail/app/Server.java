@@ -7,7 +7,9 @@ import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.Conversions;
 import io.calltrail.conversion.OutcomeHandlers;
 import io.calltrail.conversion.Outcomes;
+import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
+import io.calltrail.conversion.export.HttpDestinations;
 import io.calltrail.conversion.export.Exports;
 import io.calltrail.conversion.delivery.Authorizer;
 import io.calltrail.conversion.delivery.Deliverer;
@@ -126,20 +128,20 @@ public final class Server implements AutoCloseable {
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
         RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
-        Webhooks webhooks = new Webhooks(new Outbox(clock), crypto, clock);
+        Outbox outbox = new Outbox(clock);
+        Webhooks webhooks = new Webhooks(outbox, crypto, clock);
         Conversions conversions = new Conversions(clock, webhooks::publish);
+        HttpDestinations destinations = new HttpDestinations(outbox, crypto, clock);
         Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"), conversions::onPhoneClicks);
         Outcomes outcomes = new Outcomes(conversions, crypto, clock);
-        Exports exports = new Exports(jdbi, crypto, clock, Exports.HttpSender.NONE);
+        Exports exports = new Exports(jdbi, crypto, clock, destinations);
         ObjLongConsumer<Handle> onCallCompleted = onCallCompleted(conversions, webhooks);
         CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"), onCallCompleted);
         Runnable onChange = () -> {
             catalog.invalidate();
             routing.refresh();
         };
-        Duration deliveryTimeout = Duration.ofSeconds(settings.deliveryTimeoutSeconds());
-        Deliverer deliverer = new Deliverer(jdbi, clock, Deliverer.httpClient(deliveryTimeout), authorizers(crypto),
-                settings.deliveryMaxAttempts(), Duration.ofSeconds(settings.deliveryBackoffSeconds()), deliveryTimeout);
+        Deliverer deliverer = deliverer(jdbi, clock, settings, crypto, destinations);
 
         // With port 0 the public URL is known only once the server has bound its port.
         AtomicReference<String> publicUrl = new AtomicReference<>(
@@ -162,6 +164,7 @@ public final class Server implements AutoCloseable {
                 new ConversionHandlers(jdbi, conversions, clock),
                 new OutcomeHandlers(jdbi, outcomes),
                 new ExportHandlers(jdbi, exports),
+                new DestinationHandlers(jdbi, crypto, clock),
                 new WebhookHandlers(jdbi, webhooks));
 
         Javalin app = Javalin.create(config -> {
@@ -246,8 +249,18 @@ public final class Server implements AutoCloseable {
     }
 
     /** Every kind of outbound delivery this server sends, with what signs it; a kind not here fails its attempts. */
-    private static Map<String, Authorizer> authorizers(CallerCrypto crypto) {
-        return Map.of(Webhooks.KIND, new WebhookAuthorizer(crypto));
+    private static Deliverer deliverer(org.jdbi.v3.core.Jdbi jdbi, Clock clock, Settings settings, CallerCrypto crypto,
+                                       HttpDestinations destinations) {
+        Duration timeout = Duration.ofSeconds(settings.deliveryTimeoutSeconds());
+        return new Deliverer(jdbi, clock, Deliverer.httpClient(timeout), authorizers(crypto, destinations),
+                settings.deliveryMaxAttempts(), Duration.ofSeconds(settings.deliveryBackoffSeconds()), timeout);
+    }
+
+    /** How each kind of delivery signs in where it goes. */
+    static Map<String, Authorizer> authorizers(CallerCrypto crypto, HttpDestinations destinations) {
+        Map<String, Authorizer> authorizers = new java.util.HashMap<>(destinations.authorizers());
+        authorizers.put(Webhooks.KIND, new WebhookAuthorizer(crypto));
+        return Map.copyOf(authorizers);
     }
 
     private static void guarded(String task, Runnable work) {
@@ -311,10 +324,11 @@ public final class Server implements AutoCloseable {
 
     /** The parts the command-line tools use on a database, without the HTTP server. */
     public record Offline(Database database, CallerCrypto crypto, Webhooks webhooks, Conversions conversions, Outcomes outcomes,
-                          Exports exports)
+                          Exports exports, Deliverer deliverer)
             implements AutoCloseable {
         @Override
         public void close() {
+            deliverer.close();
             database.close();
         }
     }
@@ -325,11 +339,14 @@ public final class Server implements AutoCloseable {
         try {
             database.migrate();
             CallerCrypto crypto = CallerCrypto.open(settings.keysDir());
-            // webhooks are queued here, in the same transactions, and sent by the running server
-            Webhooks webhooks = new Webhooks(new Outbox(clock), crypto, clock);
+            // deliveries are queued here, in the same transactions, and sent by the running server (or by the deliverer)
+            Outbox outbox = new Outbox(clock);
+            Webhooks webhooks = new Webhooks(outbox, crypto, clock);
             Conversions conversions = new Conversions(clock, webhooks::publish);
+            HttpDestinations destinations = new HttpDestinations(outbox, crypto, clock);
+            Deliverer deliverer = deliverer(database.jdbi(), clock, settings, crypto, destinations);
             return new Offline(database, crypto, webhooks, conversions, new Outcomes(conversions, crypto, clock),
-                    new Exports(database.jdbi(), crypto, clock, Exports.HttpSender.NONE));
+                    new Exports(database.jdbi(), crypto, clock, destinations), deliverer);
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -32,7 +32,7 @@ public final class Receiver implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
 
     /** One request as received, and the status it was answered with ({@link #DROP} for none). */
-    public record Request(String method, String path, Map<String, List<String>> headers, String body, int answered) {
+    public record Request(String method, String path, String query, Map<String, List<String>> headers, String body, int answered) {
         public String header(String name) {
             return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
                     .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
@@ -93,7 +93,7 @@ public final class Receiver implements AutoCloseable {
         Integer scripted = script.poll();
         int status = scripted == null ? 200 : scripted;
         synchronized (requests) {
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestURI().getRawQuery(),
                     Map.copyOf(exchange.getRequestHeaders()), body, status));
             requests.notifyAll();
         }

@@ -58,7 +58,12 @@ public final class ExportHandlers {
             throw ApiError.notFound("HTTP export " + destination + " (it is a file: GET /api/v1/exports/" + destination + ".csv)");
         }
         Property property = property(ctx, account);
-        ctx.json(exports.exportHttp(property, destination, Admin.queryInstant(ctx, "since", null)));
+        try {
+            ctx.json(exports.exportHttp(property, destination, Admin.queryInstant(ctx, "since", null)));
+        } catch (Exports.NotConfigured e) {
+            throw new ApiError(409, "not_configured", "destination", e.getMessage() + ": PUT /api/v1/properties/" + property.id()
+                    + "/destinations/" + destination + " first");
+        }
     }
 
     /** GET /api/v1/export-runs?property=&destination= (newest first, at most 200). */

@@ -22,11 +22,17 @@ import org.jdbi.v3.core.Jdbi;
 public final class Exports {
     /** Queues what an HTTP destination is sent, in the transaction that marks the conversions as sent. */
     public interface HttpSender {
-        HttpSender NONE = (handle, property, destination, rows) -> {
-            throw new IllegalStateException(destination + " has no sender");
-        };
+        /** Whether the property has set the destination up (endpoint, account, credential). */
+        boolean configured(Handle handle, Property property, Destination destination);
 
         void send(Handle handle, Property property, Destination destination, List<ExportRow> rows);
+    }
+
+    /** The destination is not set up: nothing was marked. */
+    public static final class NotConfigured extends RuntimeException {
+        public NotConfigured(Destination destination) {
+            super(destination + " is not set up for this property");
+        }
     }
 
     /** Receives an export file; must return only once the file is safely where it goes. */
@@ -87,6 +93,9 @@ public final class Exports {
             throw new IllegalArgumentException(destination + " is a file destination");
         }
         return jdbi.inTransaction(handle -> {
+            if (!sender.configured(handle, property, destination)) {
+                throw new NotConfigured(destination);
+            }
             Prepared prepared = prepare(handle, property, destination, since);
             List<ExportRow> rows = store.sentBy(handle, prepared.runs());
             if (!rows.isEmpty()) {
