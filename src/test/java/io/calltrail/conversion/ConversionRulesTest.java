@@ -48,4 +48,74 @@ class ConversionRulesTest {
                 action(minTalk, answeredOnly, firstOnly, methods, minConfidence, counting), call);
         assertThat(decision.map(ConversionRules.Decision::dedupeKey).orElse("-")).isEqualTo(expected);
     }
+
+    private static ConversionAction withSources(Set<String> included, Set<String> excluded) {
+        ConversionAction base = action(0, false, false, "lease|linger|static_source|none", 0, "EVERY");
+        return new ConversionAction(base.id(), base.accountId(), base.propertyId(), base.name(), base.kind(), 0, false, false,
+                base.attributionMethods(), base.minConfidence(), base.counting(), 30, new BigDecimal("50.00"), "USD", 1, START, START,
+                ConversionAction.ValueSource.FIXED, Set.of("won"), included, excluded, null);
+    }
+
+    private static ConversionRules.CallFacts fromSource(String source) {
+        return new ConversionRules.CallFacts(1, START, START.plusSeconds(90), true, 85, true, "lease", 0.9,
+                new ConversionRules.Visit("s1", START, null, null, source), null);
+    }
+
+    @ParameterizedTest(name = "{0} with included [{1}] excluded [{2}] -> {3}")
+    @CsvSource(delimiter = ';', textBlock = """
+            google     ;              ;          ; true
+            google     ; google|bing  ;          ; true
+            yelp.com   ; google|bing  ;          ; false
+            yelp.com   ;              ; yelp.com ; false
+            Google     ;              ; google   ; false
+                       ; (direct)     ;          ; true
+                       ;              ; (direct) ; false
+            """)
+    void sourcesIncludedAndExcludedDecide(String source, String included, String excluded, boolean converts) {
+        ConversionAction action = withSources(included == null ? Set.of() : Set.of(included.split("\\|")),
+                excluded == null ? Set.of() : Set.of(excluded.split("\\|")));
+        assertThat(ConversionRules.evaluate(action, fromSource(source)).isPresent()).as(source).isEqualTo(converts);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', textBlock = """
+            # case                                   ; status    ; value  ; valueSource; expected value
+            fixed value without an outcome           ;           ;        ; FIXED      ; 50.00
+            an outcome with a value restates it      ; lost      ; 0      ; FIXED      ; 0
+            an outcome without a value keeps it      ; qualified ;        ; FIXED      ; 50.00
+            value from a won outcome                 ; won       ; 900.00 ; OUTCOME    ; 900.00
+            no outcome yet: no conversion            ;           ;        ; OUTCOME    ; -
+            an outcome of another status: none       ; lost      ; 10     ; OUTCOME    ; -
+            """)
+    void outcomesCreateOrRestateValues(String name, String status, String value, String valueSource, String expected) {
+        ConversionAction base = withSources(Set.of(), Set.of());
+        ConversionAction action = new ConversionAction(base.id(), base.accountId(), base.propertyId(), base.name(), base.kind(), 0,
+                false, false, base.attributionMethods(), base.minConfidence(), base.counting(), 30, base.value(), "USD", 1, START, START,
+                ConversionAction.ValueSource.valueOf(valueSource), Set.of("won"), Set.of(), Set.of(), null);
+        ConversionRules.OutcomeFact outcome = status == null ? null : new ConversionRules.OutcomeFact(9, status,
+                value == null ? null : new BigDecimal(value), value == null ? null : "USD", START.plusSeconds(86_400));
+        ConversionRules.CallFacts call = new ConversionRules.CallFacts(1, START, START.plusSeconds(90), true, 85, true, "lease", 0.9,
+                new ConversionRules.Visit("s1", START, "g1", "gclid", "google"), outcome);
+        Optional<ConversionRules.Decision> decision = ConversionRules.evaluate(action, call);
+        assertThat(decision.map(made -> made.value().toPlainString()).orElse("-")).isEqualTo(expected);
+        if (valueSource.equals("OUTCOME") && decision.isPresent()) {
+            assertThat(decision.get().convertedAt()).isEqualTo(outcome.occurredAt());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', textBlock = """
+            # case                             ; kind      ; counting; clickAgeDays; expected
+            a phone-link click converts         ; TEL_CLICK ; EVERY   ; 0           ; tel_click:e1
+            once per ad click                   ; TEL_CLICK ; ONE     ; 0           ; click:gclid:g1
+            a call action ignores clicks        ; CALL      ; EVERY   ; 0           ; -
+            ad click older than the window      ; TEL_CLICK ; EVERY   ; 31          ; -
+            """)
+    void phoneLinkClicksConvertUnderTelClickActions(String name, String kind, String counting, int clickAgeDays, String expected) {
+        ConversionAction base = action(0, false, false, "lease", 0, counting);
+        ConversionAction action = base.named("Clicks on your number", ConversionAction.Kind.valueOf(kind), null);
+        ConversionRules.ClickFacts click = new ConversionRules.ClickFacts("e1", START,
+                new ConversionRules.Visit("s1", START.minus(Duration.ofDays(clickAgeDays)), "g1", "gclid", "google"));
+        assertThat(ConversionRules.evaluate(action, click).map(ConversionRules.Decision::dedupeKey).orElse("-")).isEqualTo(expected);
+    }
 }

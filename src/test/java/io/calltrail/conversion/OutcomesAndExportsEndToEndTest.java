@@ -205,4 +205,58 @@ class OutcomesAndExportsEndToEndTest {
         assertThat(server.api("POST", "/api/v1/conversion-actions/1/reevaluate", key, "{\"from\":\"2026-05-05T00:00:00Z\","
                 + "\"to\":\"2026-05-04T00:00:00Z\"}").status()).isEqualTo(422);
     }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
+    void csvOutcomesAreStoredWholeOrNotAtAllAndErrorsNameTheLine(Database.Kind kind) throws Exception {
+        clock = MutableClock.at("2026-05-04T15:00:00Z");
+        server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
+        key = server.demoKey();
+        origin = server.client().uri("/").toString().replaceAll("/$", "");
+        String number = visit("gclid=csv-1", "{\"ad_storage\":\"granted\"}", false);
+        server.simulateCall(number, "+15125550501", 75, true, TOKEN);
+
+        String broken = "external_id,click_id,phone,status,value,currency,occurred_at\r\n"
+                + "crm-10,csv-1,,won,250.00,USD,2026-05-05T10:00:00Z\r\n"
+                + "crm-11,,512 555 0502,won,abc,USD,2026-05-05T10:00:00Z\r\n";
+        TestClient.Answer refused = server.send("POST", "/api/v1/outcomes/import?country=US", broken,
+                "Authorization", "Bearer " + key, "Content-Type", "text/csv");
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.json().get("field").asText()).isEqualTo("line 3: value");
+        assertThat(server.api("GET", "/api/v1/outcomes", key, null).json()).isEmpty(); // the good line was not kept either
+        assertThat(server.send("POST", "/api/v1/outcomes/import", "external_id,colour\r\nx,red\r\n",
+                "Authorization", "Bearer " + key, "Content-Type", "text/csv").json().get("message").asText()).contains("colour");
+
+        String good = broken.replace("won,abc", "qualified,");
+        JsonNode stored = server.send("POST", "/api/v1/outcomes/import?country=US", good,
+                "Authorization", "Bearer " + key, "Content-Type", "text/csv").json();
+        assertThat(stored.get("created").asInt()).isEqualTo(2);
+        assertThat(stored.get("matched").asInt()).isEqualTo(1);
+        assertThat(stored.get("unmatched").asInt()).isEqualTo(1);
+        assertThat(conversions("action=1").get(0).get("conversion_value").decimalValue()).isEqualByComparingTo("250");
+
+        // the same file again changes nothing
+        JsonNode again = server.send("POST", "/api/v1/outcomes/import?country=US", good,
+                "Authorization", "Bearer " + key, "Content-Type", "text/csv").json();
+        assertThat(again.get("unchanged").asInt()).isEqualTo(2);
+        assertThat(server.api("POST", "/api/v1/outcomes", key, "{\"outcomes\":[{\"external_id\":\"x\",\"call_id\":999,"
+                + "\"status\":\"won\",\"occurred_at\":\"2026-05-05T10:00:00Z\"}]}").json().get("field").asText())
+                .isEqualTo("outcomes[0].call_id");
+        assertThat(server.api("POST", "/api/v1/outcomes", key, "{\"outcomes\":[{\"external_id\":\"x\",\"call_id\":1,"
+                + "\"phone\":\"+15125550501\",\"status\":\"won\",\"occurred_at\":\"2026-05-05T10:00:00Z\"}]}").status())
+                .isEqualTo(422);
+
+        if (kind == Database.Kind.POSTGRESQL) { // the command line shares the database (H2 here is in-memory)
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("outcomes", ".csv");
+            java.nio.file.Files.writeString(file, "external_id,phone,status,value,currency,occurred_at\n"
+                    + "crm-20,+15125550501,won,400.00,USD,2026-05-06T10:00:00Z\n");
+            var target = server.target();
+            int exit = new picocli.CommandLine(new io.calltrail.Calltrail()).execute("import-outcomes", "--data",
+                    server.server().settings().dataDir().toString(), "--db-url", target.url(), "--db-user", target.user(),
+                    "--db-password", target.password(), "--account", "2", file.toString());
+            assertThat(exit).isZero();
+            assertThat(conversions("action=1").get(0).get("conversion_value").decimalValue()).isEqualByComparingTo("400");
+            java.nio.file.Files.delete(file);
+        }
+    }
 }
