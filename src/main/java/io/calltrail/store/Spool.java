@@ -65,6 +65,9 @@ public final class Spool implements AutoCloseable {
     private final Thread loader;
     private volatile boolean running = true;
     private volatile Position durable;
+    /** Appends accepted, and appends settled (written, or failed): awaitLoaded waits for both to meet. */
+    private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
     private volatile Position loaded;
     private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> closedSegmentBytes =
             new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -113,7 +116,9 @@ public final class Spool implements AutoCloseable {
             throw new Full("the " + name + " backlog is full; the database is not keeping up");
         }
         Pending pending = new Pending(records, new CompletableFuture<>());
+        accepted.incrementAndGet();
         if (!running || !queue.offer(pending)) {
+            settled.incrementAndGet();
             throw new Full("the " + name + " spool is not accepting records now");
         }
         return pending.durable();
@@ -133,10 +138,17 @@ public final class Spool implements AutoCloseable {
         return Math.max(0, bytes);
     }
 
-    /** Waits until every record made durable before this call has been handed to the consumer. */
+    /** Waits until every record appended before this call is on disk and has been handed to the consumer. */
     public boolean awaitLoaded(Duration timeout) {
-        Position target = durable;
+        long appended = accepted.get();
         long deadline = System.nanoTime() + timeout.toNanos();
+        while (settled.get() < appended) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+        Position target = durable;
         while (System.nanoTime() < deadline) {
             Position done = loaded;
             if (done.segment() > target.segment() || (done.segment() == target.segment() && done.offset() >= target.offset())) {
@@ -160,6 +172,7 @@ public final class Spool implements AutoCloseable {
                 queue.drainTo(group, 4096);
                 write(group);
                 group.forEach(pending -> pending.durable().complete(null));
+                settled.addAndGet(group.size());
                 LockSupport.unpark(loader);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -167,6 +180,7 @@ public final class Spool implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 log.error("{} spool: write failed", name, e);
                 group.forEach(pending -> pending.durable().completeExceptionally(e));
+                settled.addAndGet(group.size());
             } finally {
                 group.clear();
             }
