@@ -177,6 +177,22 @@ class SnippetBrowserTest {
     }
 
     @Test
+    void googleAnalyticsClientIdIsSentOnlyWithAnalyticsConsent() {
+        try (Browser browser = Browser.start()) {
+            openSwapped(browser, demo("?gclid=ga-test"));
+            browser.js("document.cookie = '_ga=GA1.1.987654321.1777900000; path=/'; return true");
+            browser.js("return calltrail.consent({ad_storage: 'granted'})"); // the promise settles after the server answered
+            int withoutAnalytics = server.database().jdbi().withHandle(handle -> handle.createQuery(
+                    "SELECT COUNT(*) FROM visit_session WHERE ga_client_id IS NOT NULL").mapTo(Integer.class).one());
+            assertThat(withoutAnalytics).as("no analytics consent yet").isZero();
+            browser.js("return calltrail.consent({ad_storage: 'granted', analytics_storage: 'granted'})");
+            new WebDriverWait(browser.driver(), Duration.ofSeconds(5)).until(driver -> server.database().jdbi().withHandle(handle ->
+                    handle.createQuery("SELECT COUNT(*) FROM visit_session WHERE ga_client_id = '987654321.1777900000'")
+                            .mapTo(Integer.class).one()) == 1);
+        }
+    }
+
+    @Test
     void consentModeNotRequiredKeepsTheSessionFromTheStart() {
         var key = demoKey();
         long property = server.database().jdbi().withHandle(handle -> handle.createQuery("SELECT id FROM property WHERE public_key = 'demo'")
