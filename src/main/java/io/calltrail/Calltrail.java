@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
         description = "Self-hosted phone-call conversion tracking server.",
         subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, io.calltrail.telephony.SimulateCall.class,
                 Calltrail.ImportCalls.class, Calltrail.ImportOutcomes.class, Calltrail.Export.class,
+                Calltrail.PurgeCommand.class, Calltrail.Erase.class, Calltrail.Subject.class,
                 Calltrail.VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Calltrail implements Runnable {
@@ -315,6 +316,108 @@ public final class Calltrail implements Runnable {
         private static String counts(String label, Map<String, Integer> counts) {
             return counts.isEmpty() ? "" : "; " + label + ": " + counts.entrySet().stream()
                     .map(entry -> entry.getValue() + " " + entry.getKey()).collect(java.util.stream.Collectors.joining(", "));
+        }
+    }
+
+    @Command(name = "purge", mixinStandardHelpOptions = true,
+            description = "Delete now what is past each account's retention (the server also does it daily).")
+    static final class PurgeCommand implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+
+        @Override
+        public Integer call() {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
+                var report = offline.purge().run();
+                report.byAccount().forEach((account, removed) -> removed.forEach((kind, count) -> {
+                    if (count > 0) {
+                        System.out.printf("account %d: %d %s%n", account, count, kind.replace('_', ' '));
+                    }
+                }));
+                System.out.printf("%d visitor salts; purge done%n", report.salts());
+                return 0;
+            }
+        }
+    }
+
+    /** What the data-subject commands share: the caller and the account. */
+    static final class SubjectOptions {
+        @Option(names = "--phone", required = true, paramLabel = "NUMBER", description = "The caller's number, in any format.")
+        String phone;
+        @Option(names = "--country", paramLabel = "CC", description = "Country of a number written without its country code, e.g. US.")
+        String country;
+        @Option(names = "--account", paramLabel = "ID", description = "The account (default: the only account).")
+        Long account;
+
+        /** The number and account, or null after printing why not. */
+        java.util.Map.Entry<Long, io.calltrail.phone.PhoneNumber> resolve(org.jdbi.v3.core.Jdbi jdbi) {
+            Long accountId = account != null ? account : onlyAccount(jdbi);
+            if (accountId == null) {
+                System.err.println("several accounts: name one with --account ID");
+                return null;
+            }
+            var parsed = io.calltrail.phone.PhoneNumber.parse(phone, country == null ? null : country.toUpperCase(java.util.Locale.ROOT));
+            if (parsed.isEmpty()) {
+                System.err.println("'" + phone + "' is not a valid phone number" + (country == null ? " (add --country)" : ""));
+                return null;
+            }
+            return java.util.Map.entry(accountId, parsed.get());
+        }
+    }
+
+    @Command(name = "erase", mixinStandardHelpOptions = true,
+            description = "Erase a caller: their number and keyed hash leave every call, outcome and queued delivery.")
+    static final class Erase implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+        @Mixin
+        SubjectOptions subject = new SubjectOptions();
+
+        @Override
+        public Integer call() {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
+                var who = subject.resolve(offline.database().jdbi());
+                if (who == null) {
+                    return 2;
+                }
+                var erased = offline.erasure().erase(who.getKey(), who.getValue());
+                System.out.println(io.calltrail.app.Json.write(erased));
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "subject", mixinStandardHelpOptions = true,
+            description = "Print everything stored about a caller as JSON (a subject-access request).")
+    static final class Subject implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+        @Mixin
+        SubjectOptions subject = new SubjectOptions();
+
+        @Override
+        public Integer call() {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
+                var who = subject.resolve(offline.database().jdbi());
+                if (who == null) {
+                    return 2;
+                }
+                System.out.println(io.calltrail.app.Json.write(offline.database().jdbi().withHandle(handle ->
+                        offline.subjects().report(handle, who.getKey(), who.getValue()))));
+                return 0;
+            }
         }
     }
 

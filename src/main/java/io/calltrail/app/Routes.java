@@ -7,6 +7,7 @@ import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
 import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
+import io.calltrail.privacy.PrivacyHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.telephony.CallHandlers;
 import io.calltrail.telephony.CredentialHandlers;
@@ -25,7 +26,7 @@ final class Routes {
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
-                    DestinationHandlers destinations, WebhookHandlers webhooks) {
+                    DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -107,6 +108,12 @@ final class Routes {
         app.get("/api/v1/properties/{id}/destinations", h.destinations()::list);
         app.put("/api/v1/properties/{id}/destinations/{destination}", h.destinations()::put);
         app.delete("/api/v1/properties/{id}/destinations/{destination}", h.destinations()::delete);
+
+        app.post("/api/v1/privacy/erase", h.privacy()::erase);
+        app.get("/api/v1/privacy/subject", h.privacy()::subject);
+        app.get("/api/v1/privacy/retention", h.privacy()::retention);
+        app.put("/api/v1/privacy/retention", h.privacy()::setRetention);
+        app.get("/api/v1/privacy/purges", h.privacy()::purges);
 
         app.get("/api/v1/webhooks", h.webhooks()::list);
         app.post("/api/v1/webhooks", h.webhooks()::create);

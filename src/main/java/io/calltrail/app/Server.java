@@ -22,6 +22,11 @@ import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.pool.PoolStore;
 import io.calltrail.privacy.CallerCrypto;
+import io.calltrail.privacy.Erasure;
+import io.calltrail.privacy.ErasureLog;
+import io.calltrail.privacy.PrivacyHandlers;
+import io.calltrail.privacy.Purge;
+import io.calltrail.privacy.SubjectAccess;
 import io.calltrail.privacy.VisitorHasher;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.property.PropertyStore;
@@ -126,6 +131,9 @@ public final class Server implements AutoCloseable {
         Optional<String> ownerKey = Bootstrap.ensureOwner(jdbi, accounts, clock, settings.adminApiKey());
         CallerCrypto crypto = CallerCrypto.open(settings.keysDir());
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
+        Erasure erasure = new Erasure(jdbi, crypto, new ErasureLog(settings.keysDir()), clock);
+        erasure.reapply(); // a restored backup must not bring an erased caller back
+        Purge purge = new Purge(jdbi, clock);
         RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
         Outbox outbox = new Outbox(clock);
@@ -165,6 +173,7 @@ public final class Server implements AutoCloseable {
                 new OutcomeHandlers(jdbi, outcomes),
                 new ExportHandlers(jdbi, exports),
                 new DestinationHandlers(jdbi, crypto, clock),
+                new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock),
                 new WebhookHandlers(jdbi, webhooks));
 
         Javalin app = Javalin.create(config -> {
@@ -226,6 +235,7 @@ public final class Server implements AutoCloseable {
             return thread;
         });
         maintenance.scheduleWithFixedDelay(() -> guarded("salt purge", hasher::purgeOldSalts), 1, 3600, TimeUnit.SECONDS);
+        maintenance.scheduleWithFixedDelay(() -> guarded("retention purge", purge::run), 600, 24 * 3600, TimeUnit.SECONDS);
         // numbers changed through other instances reach this routing table within the refresh interval
         maintenance.scheduleWithFixedDelay(routing::refresh, settings.settingsRefreshSeconds(),
                 settings.settingsRefreshSeconds(), TimeUnit.SECONDS);
@@ -324,7 +334,7 @@ public final class Server implements AutoCloseable {
 
     /** The parts the command-line tools use on a database, without the HTTP server. */
     public record Offline(Database database, CallerCrypto crypto, Webhooks webhooks, Conversions conversions, Outcomes outcomes,
-                          Exports exports, Deliverer deliverer)
+                          Exports exports, Deliverer deliverer, Erasure erasure, SubjectAccess subjects, Purge purge)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -346,7 +356,9 @@ public final class Server implements AutoCloseable {
             HttpDestinations destinations = new HttpDestinations(outbox, crypto, clock);
             Deliverer deliverer = deliverer(database.jdbi(), clock, settings, crypto, destinations);
             return new Offline(database, crypto, webhooks, conversions, new Outcomes(conversions, crypto, clock),
-                    new Exports(database.jdbi(), crypto, clock, destinations), deliverer);
+                    new Exports(database.jdbi(), crypto, clock, destinations), deliverer,
+                    new Erasure(database.jdbi(), crypto, new ErasureLog(settings.keysDir()), clock), new SubjectAccess(crypto),
+                    new Purge(database.jdbi(), clock));
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -166,6 +166,7 @@ public final class Spool implements AutoCloseable {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    rollWhenIdleAndLoaded();
                     continue;
                 }
                 group.add(first);
@@ -223,6 +224,23 @@ public final class Spool implements AutoCloseable {
         } else {
             durable = new Position(at.segment(), offset);
         }
+    }
+
+    /**
+     * Starts a new segment once everything written is loaded and nothing is arriving, so the loader deletes the old
+     * one: spooled records (a caller's number, sealed) stay on disk only until they are in the database.
+     */
+    private void rollWhenIdleAndLoaded() throws IOException {
+        Position end = durable;
+        Position done = loaded;
+        if (end.offset() == 0 || done.segment() != end.segment() || done.offset() < end.offset()) {
+            return;
+        }
+        channel.close();
+        closedSegmentBytes.put(end.segment(), end.offset());
+        channel = FileChannel.open(segmentPath(end.segment() + 1), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        durable = new Position(end.segment() + 1, 0);
+        LockSupport.unpark(loader);
     }
 
     private void loadLoop() {

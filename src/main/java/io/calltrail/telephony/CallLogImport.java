@@ -4,6 +4,7 @@ import io.calltrail.phone.PhoneNumber;
 import io.calltrail.pool.PoolStore;
 import io.calltrail.pool.TrackingNumber;
 import io.calltrail.privacy.CallerCrypto;
+import io.calltrail.privacy.ErasureLog;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
 import io.calltrail.property.TargetNumber;
@@ -109,12 +110,14 @@ public final class CallLogImport {
                     problems.add(new Problem(entry.getKey(), "dialled number is neither a tracking number nor a number of this property"));
                     continue;
                 }
-                var caller = PhoneNumber.parse(row.caller(), property.country());
+                var parsedCaller = PhoneNumber.parse(row.caller(), property.country());
+                // an erased caller comes back as nobody: the call counts, the number is not stored again
+                var caller = parsedCaller.filter(number -> !ErasureLog.erased(handle, crypto.hash(number)));
                 String provider = format.name().toLowerCase(Locale.ROOT);
                 CallRecorder.Start start = new CallRecorder.Start(provider, row.id(), property.accountId(), property.id(),
                         viaTracking == null ? null : viaTracking.id(), dialled, viaTracking == null ? null : viaTracking.forwardTo(),
                         caller.map(c -> crypto.encrypt(property.accountId(), c)).orElse(null), caller.map(crypto::hash).orElse(null),
-                        caller.map(CallerCrypto::mask).orElse("withheld"), null, null, null, row.start().toEpochMilli());
+                        caller.map(CallerCrypto::mask).orElse(parsedCaller.isPresent() ? null : "withheld"), null, null, null, row.start().toEpochMilli());
                 Attribution attribution = viaTracking != null
                         ? recorder.attribute(handle, property.accountId(), viaTracking.id(), row.start())
                         : Attribution.none("call to the main number (" + viaMain.label() + "): it did not pass a tracking number");

@@ -1,0 +1,145 @@
+package io.calltrail.privacy;
+
+import io.calltrail.app.Json;
+import io.calltrail.phone.PhoneNumber;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Erases a caller from an account: every call keeps its times, numbers dialled and attribution (so reports count the
+ * same), but loses the caller's number, keyed hash, mask and place; outcomes lose the hash; queued deliveries that
+ * carry the number (or its SHA-256, as enhanced conversions send it) are dropped, and sent ones are scrubbed. Only
+ * the erasure log keeps the keyed hash.
+ */
+public final class Erasure {
+    private static final Logger log = LoggerFactory.getLogger(Erasure.class);
+
+    private final Jdbi jdbi;
+    private final CallerCrypto crypto;
+    private final ErasureLog erasureLog;
+    private final Clock clock;
+
+    public Erasure(Jdbi jdbi, CallerCrypto crypto, ErasureLog erasureLog, Clock clock) {
+        this.jdbi = jdbi;
+        this.crypto = crypto;
+        this.erasureLog = erasureLog;
+        this.clock = clock;
+    }
+
+    /** What was erased, by kind of row. */
+    public Map<String, Integer> erase(long accountId, PhoneNumber caller) {
+        String hash = crypto.hash(caller);
+        erasureLog.append(new ErasureLog.Entry(accountId, hash));
+        return jdbi.inTransaction(handle -> {
+            Map<String, Integer> erased = scrub(handle, accountId, hash, forms(caller));
+            ErasureLog.insert(handle, new ErasureLog.Entry(accountId, hash), clock.instant(), Json.write(erased));
+            return erased;
+        });
+    }
+
+    /**
+     * Erases again every caller of the erasure file whose hash a restored backup brought back; run at start-up.
+     * Numbers are gone from the file too, so deliveries are scrubbed by hash-bearing rows only.
+     */
+    public int reapply() {
+        int again = 0;
+        for (ErasureLog.Entry entry : erasureLog.entries()) {
+            boolean back = jdbi.withHandle(handle -> handle.createQuery("""
+                            SELECT (SELECT COUNT(*) FROM phone_call WHERE caller_hash = :hash)
+                                 + (SELECT COUNT(*) FROM outcome WHERE caller_hash = :hash)""")
+                    .bind("hash", entry.callerHash()).mapTo(Integer.class).one() > 0
+                    || !ErasureLog.erased(handle, entry.callerHash()));
+            if (back) {
+                jdbi.useTransaction(handle -> {
+                    Map<String, Integer> erased = scrub(handle, entry.accountId(), entry.callerHash(), List.of());
+                    if (!ErasureLog.erased(handle, entry.callerHash())) {
+                        ErasureLog.insert(handle, entry, clock.instant(), Json.write(erased));
+                    }
+                });
+                again++;
+            }
+        }
+        if (again > 0) {
+            log.warn("erased {} caller(s) again that the database had back (a restored backup?)", again);
+        }
+        return again;
+    }
+
+    private static Map<String, Integer> scrub(Handle handle, long accountId, String hash, List<String> forms) {
+        Map<String, Integer> erased = new LinkedHashMap<>();
+        List<Long> calls = handle.createQuery("SELECT id FROM phone_call WHERE account_id = :account AND caller_hash = :hash")
+                .bind("account", accountId).bind("hash", hash).mapTo(Long.class).list();
+        erased.put("calls", calls.size());
+        if (!calls.isEmpty()) {
+            handle.createUpdate("""
+                            UPDATE phone_call SET caller_sealed = NULL, caller_hash = NULL, caller_masked = NULL, caller_city = NULL,
+                                                  caller_state = NULL, caller_country = NULL
+                             WHERE id IN (<calls>)""")
+                    .bindList("calls", calls).execute();
+            erased.put("pending_exports", handle.createQuery("""
+                            SELECT COUNT(*) FROM conversion c
+                             WHERE c.call_id IN (<calls>)
+                               AND NOT EXISTS (SELECT 1 FROM conversion_export e WHERE e.conversion_id = c.id
+                                                  AND e.destination IN ('google-ads-calls', 'google-enhanced-leads', 'google-data-manager'))""")
+                    .bindList("calls", calls).mapTo(Integer.class).one());
+        } else {
+            erased.put("pending_exports", 0);
+        }
+        erased.put("outcomes", handle.createUpdate("UPDATE outcome SET caller_hash = NULL WHERE account_id = :account AND caller_hash = :hash")
+                .bind("account", accountId).bind("hash", hash).execute());
+        int dropped = 0;
+        int scrubbed = 0;
+        for (String form : forms) {
+            List<Map<String, Object>> carrying = handle.createQuery("""
+                            SELECT id, status FROM delivery WHERE account_id = :account AND body LIKE :pattern""")
+                    .bind("account", accountId).bind("pattern", "%" + form + "%").mapToMap().list();
+            for (Map<String, Object> delivery : carrying) {
+                long id = ((Number) delivery.get("id")).longValue();
+                if ("pending".equals(delivery.get("status"))) {
+                    handle.createUpdate("DELETE FROM delivery_attempt WHERE delivery_id = :id").bind("id", id).execute();
+                    dropped += handle.createUpdate("DELETE FROM delivery WHERE id = :id").bind("id", id).execute();
+                } else {
+                    String body = handle.createQuery("SELECT body FROM delivery WHERE id = :id").bind("id", id).mapTo(String.class).one();
+                    handle.createUpdate("UPDATE delivery SET body = :body WHERE id = :id")
+                            .bind("body", body.replace(form, "[erased]")).bind("id", id).execute();
+                    scrubbed++;
+                }
+            }
+        }
+        erased.put("deliveries_dropped", dropped);
+        erased.put("deliveries_scrubbed", scrubbed);
+        return erased;
+    }
+
+    /** The forms a number may take in a stored text: E.164 with and without its plus, national digits, and its SHA-256. */
+    static List<String> forms(PhoneNumber caller) {
+        String digits = caller.e164().substring(1);
+        String national = caller.national().replaceAll("[^0-9]", "");
+        return List.of(sha256(caller.e164()), caller.e164(), digits, national);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** When the caller was erased from the account, if ever. */
+    public static Instant erasedAt(Handle handle, long accountId, String hash) {
+        return handle.createQuery("SELECT MIN(erased_at) FROM erasure_log WHERE account_id = :account AND caller_hash = :hash")
+                .bind("account", accountId).bind("hash", hash).mapTo(Instant.class).findOne().orElse(null);
+    }
+}

@@ -1,0 +1,92 @@
+package io.calltrail.privacy;
+
+import io.calltrail.account.Account;
+import io.calltrail.app.Admin;
+import io.calltrail.app.ApiError;
+import io.calltrail.app.JsonBody;
+import io.calltrail.phone.PhoneNumber;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Admin API for data-subject requests (erasure, access), retention settings, and what purges removed. */
+public final class PrivacyHandlers {
+    private final Jdbi jdbi;
+    private final Erasure erasure;
+    private final SubjectAccess subjects;
+    private final Clock clock;
+
+    public PrivacyHandlers(Jdbi jdbi, Erasure erasure, SubjectAccess subjects, Clock clock) {
+        this.jdbi = jdbi;
+        this.erasure = erasure;
+        this.subjects = subjects;
+        this.clock = clock;
+    }
+
+    /** {"phone": "<any format>", "country": "US" (for numbers written without a country code)} */
+    public void erase(Context ctx) {
+        Account account = Admin.account(ctx);
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("phone", "country"));
+        PhoneNumber caller = phone(account.id(), body.requiredString("phone", 64), body.optionalString("country", 2).orElse(null), "phone");
+        Map<String, Integer> erased = erasure.erase(account.id(), caller);
+        ctx.json(Map.of("erased", erased, "caller", CallerCrypto.mask(caller)));
+    }
+
+    /** ?phone=...[&country=US] */
+    public void subject(Context ctx) {
+        Account account = Admin.account(ctx);
+        String raw = ctx.queryParam("phone");
+        if (raw == null || raw.isBlank()) {
+            throw new ApiError(400, "invalid_query", "phone", "phone is required: the caller's number in any format");
+        }
+        PhoneNumber caller = phone(account.id(), raw, ctx.queryParam("country"), "phone");
+        ctx.json(jdbi.withHandle(handle -> subjects.report(handle, account.id(), caller)));
+    }
+
+    public void retention(Context ctx) {
+        Account account = Admin.account(ctx);
+        ctx.json(jdbi.withHandle(handle -> Retention.of(handle, account.id())));
+    }
+
+    /** {"caller_number_days": 90, "records_months": 25} */
+    public void setRetention(Context ctx) {
+        Account account = Admin.account(ctx);
+        JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("caller_number_days", "records_months"));
+        Retention current = jdbi.withHandle(handle -> Retention.of(handle, account.id()));
+        Retention changed = new Retention(
+                body.optionalInt("caller_number_days", 1, Retention.MAX_CALLER_NUMBER_DAYS).orElse(current.callerNumberDays()),
+                body.optionalInt("records_months", 1, Retention.MAX_RECORDS_MONTHS).orElse(current.recordsMonths()));
+        jdbi.useTransaction(handle -> Retention.set(handle, account.id(), changed, clock.instant()));
+        ctx.json(changed);
+    }
+
+    /** What the purge job removed from this account, newest first. */
+    public void purges(Context ctx) {
+        Account account = Admin.account(ctx);
+        ctx.json(jdbi.withHandle(handle -> handle.createQuery("""
+                        SELECT ran_at, kind, removed FROM purge_run WHERE account_id = :account ORDER BY ran_at DESC, id DESC LIMIT 500""")
+                .bind("account", account.id()).mapToMap().list()));
+    }
+
+    /** A number as written: with its country code, else in the given country or the account's properties' countries. */
+    private PhoneNumber phone(long accountId, String raw, String country, String field) {
+        List<String> countries = country != null ? List.of(country.toUpperCase(java.util.Locale.ROOT))
+                : jdbi.withHandle(handle -> countries(handle, accountId));
+        Optional<PhoneNumber> parsed = PhoneNumber.parse(raw, null);
+        for (int i = 0; parsed.isEmpty() && i < countries.size(); i++) {
+            parsed = PhoneNumber.parse(raw, countries.get(i));
+        }
+        return parsed.orElseThrow(() -> ApiError.invalid(field, field + " '" + raw + "' is not a valid phone number"
+                + (countries.isEmpty() ? "; give it with its country code" : " for " + String.join(" or ", countries))));
+    }
+
+    private static List<String> countries(Handle handle, long accountId) {
+        return handle.createQuery("SELECT DISTINCT country FROM property WHERE account_id = :account ORDER BY country")
+                .bind("account", accountId).mapTo(String.class).list();
+    }
+}
