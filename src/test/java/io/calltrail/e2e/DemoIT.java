@@ -40,6 +40,21 @@ class DemoIT {
                     + "\"consent\":{\"analytics_storage\":\"granted\"}}", "Origin", origin).json();
             assertThat(yelp.get("numbers").get(0).get("tracking").asText()).isEqualTo("+15125550110");
 
+            // the README's second step: a simulated call to the Yelp number, run from the demo's folder, is a conversion
+            Process call = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                    ServerProcess.jar().toAbsolutePath().toString(), "simulate-call", "--to", "+15125550110", "--from", "+15125550123",
+                    "--base-url", client.uri("/").toString().replaceAll("/$", ""))
+                    .directory(folder.toFile()).redirectErrorStream(true).start();
+            String said = new String(call.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(call.waitFor()).as(said).isZero();
+            JsonNode conversions = null;
+            for (int i = 0; i < 100 && (conversions == null || conversions.isEmpty()); i++) {
+                Thread.sleep(100);
+                conversions = client.api("GET", "/api/v1/conversions", demoKey, null).json();
+            }
+            assertThat(conversions).hasSize(1);
+            assertThat(conversions.get(0).get("conversion_value").decimalValue()).isEqualByComparingTo("120.00");
+
             JsonNode pools = client.api("GET", "/api/v1/pools", demoKey, null).json();
             assertThat(pools).hasSize(1);
             assertThat(pools.get(0).get("fallback_e164").asText()).isEqualTo("+15125550109");
