@@ -91,6 +91,8 @@ class HttpDestinationsTest {
 
         JsonNode manager = export("google-data-manager");
         assertThat(manager.get("sent").asInt()).isEqualTo(2);
+        server.server().deliverer().deliverDue();       // the Data Manager's first attempt meets the 503
+        assertThat(google.await(1, Duration.ofSeconds(10)).get(0).answered()).isEqualTo(503);
         JsonNode analytics = export("ga4");
         assertThat(analytics.get("sent").asInt()).isEqualTo(1);
         assertThat(analytics.get("held_back").get("analytics_storage_not_granted").asInt()).isEqualTo(1);
@@ -98,9 +100,8 @@ class HttpDestinationsTest {
                 .toString());
         assertThat(queued).doesNotContain("ya29.test-access-token").doesNotContain("mp-secret-1").doesNotContain("5550601");
 
-        server.server().deliverer().deliverDue();       // the first attempt meets the 503
         clock.advance(Duration.ofMinutes(10));
-        server.server().deliverer().deliverDue();
+        server.server().deliverer().deliverDue();       // the retry, and GA4's first
         List<Receiver.Request> received = google.await(3, Duration.ofSeconds(10));
         List<Receiver.Request> ingest = received.stream().filter(r -> r.path().equals("/v1/events:ingest")).toList();
         assertThat(ingest).hasSize(2); // one refused, then taken
