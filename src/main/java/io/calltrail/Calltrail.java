@@ -285,7 +285,8 @@ public final class Calltrail implements Runnable {
                 for (var destination : chosen) {
                     io.calltrail.conversion.export.Exports.Report report;
                     if (destination.file()) {
-                        report = offline.exports().exportFile(found.get(), destination, from, (runs, csv) -> {
+                        report = offline.exports().exportFile(io.calltrail.account.Actor.cli(found.get().accountId()), found.get(),
+                                destination, from, (runs, csv) -> {
                             Path target = out != null ? out
                                     : folder.resolve(property + "-" + destination + "-run" + runs.get(runs.size() - 1) + ".csv");
                             io.calltrail.store.DurableFiles.write(target, csv);
@@ -293,7 +294,8 @@ public final class Calltrail implements Runnable {
                         });
                     } else {
                         try {
-                            report = offline.exports().exportHttp(found.get(), destination, from);
+                            report = offline.exports().exportHttp(io.calltrail.account.Actor.cli(found.get().accountId()), found.get(),
+                                    destination, from);
                         } catch (io.calltrail.conversion.export.Exports.NotConfigured e) {
                             System.err.println(e.getMessage() + ": set it up with PUT /api/v1/properties/" + found.get().id()
                                     + "/destinations/" + destination);

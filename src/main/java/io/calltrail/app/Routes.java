@@ -7,6 +7,7 @@ import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
 import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
+import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.telephony.CallHandlers;
 import io.calltrail.telephony.CredentialHandlers;
@@ -25,7 +26,7 @@ final class Routes {
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
-                    DestinationHandlers destinations, WebhookHandlers webhooks) {
+                    DestinationHandlers destinations, WebhookHandlers webhooks, AuditHandlers audit) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -55,6 +56,7 @@ final class Routes {
         app.get("/api/v1/calls", h.calls()::list);
         app.post("/api/v1/calls/import", h.calls()::importLog);
         app.get("/api/v1/calls/{id}", h.calls()::get);
+        app.post("/api/v1/calls/{id}/reveal", h.calls()::reveal);
 
         app.get("/api/v1/account", h.accounts()::current);
         app.get("/api/v1/accounts", h.accounts()::listAccounts);
@@ -121,6 +123,9 @@ final class Routes {
         app.get("/api/v1/source-rules/{id}", h.rules()::get);
         app.patch("/api/v1/source-rules/{id}", h.rules()::update);
         app.delete("/api/v1/source-rules/{id}", h.rules()::delete);
+
+        // read only, for owners: no route changes or deletes an entry
+        app.get("/api/v1/audit", h.audit()::list);
 
         app.get("/", h.pages()::home);
         app.get("/demo/", h.pages()::demo);

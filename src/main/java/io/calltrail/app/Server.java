@@ -2,6 +2,8 @@ package io.calltrail.app;
 
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.account.AccountStore;
+import io.calltrail.account.Actor;
+import io.calltrail.account.Role;
 import io.calltrail.account.Bootstrap;
 import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.Conversions;
@@ -21,6 +23,8 @@ import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.pool.PoolStore;
+import io.calltrail.privacy.AuditHandlers;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.privacy.CallerCrypto;
 import io.calltrail.privacy.VisitorHasher;
 import io.calltrail.property.PropertyHandlers;
@@ -64,6 +68,8 @@ import org.slf4j.LoggerFactory;
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
     private static final String ERROR_WRITTEN = "calltrail.error";
+    private static final java.util.Set<io.javalin.http.HandlerType> WRITES = java.util.EnumSet.of(io.javalin.http.HandlerType.POST,
+            io.javalin.http.HandlerType.PUT, io.javalin.http.HandlerType.PATCH, io.javalin.http.HandlerType.DELETE);
 
     private final Settings settings;
     private final Database database;
@@ -129,12 +135,13 @@ public final class Server implements AutoCloseable {
         RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
         Outbox outbox = new Outbox(clock);
+        AuditLog audit = new AuditLog(clock);
         Webhooks webhooks = new Webhooks(outbox, crypto, clock);
         Conversions conversions = new Conversions(clock, webhooks::publish);
         HttpDestinations destinations = new HttpDestinations(outbox, crypto, clock);
         Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"), conversions::onPhoneClicks);
         Outcomes outcomes = new Outcomes(conversions, crypto, clock);
-        Exports exports = new Exports(jdbi, crypto, clock, destinations);
+        Exports exports = new Exports(jdbi, crypto, clock, destinations, audit);
         ObjLongConsumer<Handle> onCallCompleted = onCallCompleted(conversions, webhooks);
         CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"), onCallCompleted);
         Runnable onChange = () -> {
@@ -151,21 +158,22 @@ public final class Server implements AutoCloseable {
                         metrics.poolState(jdbi.withHandle(handle -> pools.readings(handle, clock.instant()))))),
                 new TrackingHandlers(catalog, sessions, events, Bots.load(),
                         new RateLimiter(settings.rateLimitPerMinute(), clock), metrics, clock, settings.trustForwardedHeaders()),
-                new AccountHandlers(jdbi, accounts, clock),
-                new PropertyHandlers(jdbi, properties, clock, onChange),
+                new AccountHandlers(jdbi, accounts, clock, audit),
+                new PropertyHandlers(jdbi, properties, clock, onChange, audit),
                 new PoolHandlers(jdbi, pools, properties, leases, clock, settings.defaultIdleTimeoutMinutes() * 60,
-                        settings.defaultLingerMinutes() * 60, onChange),
-                new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange),
+                        settings.defaultLingerMinutes() * 60, onChange, audit),
+                new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange, audit),
                 new Pages(),
                 new SnippetHandler(catalog, settings.publicUrl().toString()),
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted)),
-                new CredentialHandlers(jdbi, crypto, clock, onChange),
-                new ConversionHandlers(jdbi, conversions, clock),
+                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted), crypto, audit),
+                new CredentialHandlers(jdbi, crypto, clock, onChange, audit),
+                new ConversionHandlers(jdbi, conversions, clock, audit),
                 new OutcomeHandlers(jdbi, outcomes),
                 new ExportHandlers(jdbi, exports),
-                new DestinationHandlers(jdbi, crypto, clock),
-                new WebhookHandlers(jdbi, webhooks));
+                new DestinationHandlers(jdbi, crypto, clock, audit),
+                new WebhookHandlers(jdbi, webhooks, audit),
+                new AuditHandlers(jdbi));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -184,8 +192,15 @@ public final class Server implements AutoCloseable {
             if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw new ApiError(401, "unauthenticated", "Authorization", "send Authorization: Bearer <api key>");
             }
-            ctx.attribute(Admin.ACCOUNT_ATTRIBUTE, accounts.accountByKey(header.substring(7).strip())
-                    .orElseThrow(() -> new ApiError(401, "unauthenticated", "Authorization", "unknown or revoked API key")));
+            AccountStore.Authenticated caller = accounts.authenticate(header.substring(7).strip())
+                    .orElseThrow(() -> new ApiError(401, "unauthenticated", "Authorization", "unknown or revoked API key"));
+            ctx.attribute(Admin.ACCOUNT_ATTRIBUTE, caller.account());
+            ctx.attribute(Admin.ACTOR_ATTRIBUTE, Actor.apiKey(caller.key(), ClientAddress.of(ctx, settings.trustForwardedHeaders())));
+            // One rule for every route, present and future: a viewer key reads and never writes.
+            if (caller.key().role() == Role.VIEWER && WRITES.contains(ctx.method())) {
+                throw Admin.forbidden("this API key has the role viewer, which may only read; " + ctx.method()
+                        + " needs an owner or admin key");
+            }
         });
         app.exception(ApiError.class, (error, ctx) -> writeError(ctx, error.status(), error.code(), error.field(), error.getMessage()));
         app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
@@ -322,9 +337,9 @@ public final class Server implements AutoCloseable {
         return settings;
     }
 
-    /** The parts the command-line tools use on a database, without the HTTP server. */
+    /** The parts the command-line tools use on a database, without the HTTP server; {@code audit} records what they change. */
     public record Offline(Database database, CallerCrypto crypto, Webhooks webhooks, Conversions conversions, Outcomes outcomes,
-                          Exports exports, Deliverer deliverer)
+                          Exports exports, Deliverer deliverer, AuditLog audit)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -345,8 +360,9 @@ public final class Server implements AutoCloseable {
             Conversions conversions = new Conversions(clock, webhooks::publish);
             HttpDestinations destinations = new HttpDestinations(outbox, crypto, clock);
             Deliverer deliverer = deliverer(database.jdbi(), clock, settings, crypto, destinations);
+            AuditLog audit = new AuditLog(clock);
             return new Offline(database, crypto, webhooks, conversions, new Outcomes(conversions, crypto, clock),
-                    new Exports(database.jdbi(), crypto, clock, destinations), deliverer);
+                    new Exports(database.jdbi(), crypto, clock, destinations, audit), deliverer, audit);
         } catch (RuntimeException e) {
             database.close();
             throw e;

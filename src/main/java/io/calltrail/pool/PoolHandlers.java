@@ -1,9 +1,11 @@
 package io.calltrail.pool;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.JsonBody;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
 import io.javalin.http.Context;
@@ -32,9 +34,10 @@ public final class PoolHandlers {
     private final int defaultIdleSeconds;
     private final int defaultLingerSeconds;
     private final Runnable onChange;
+    private final AuditLog audit;
 
     public PoolHandlers(Jdbi jdbi, PoolStore store, PropertyStore properties, Leases leases, Clock clock,
-                        int defaultIdleSeconds, int defaultLingerSeconds, Runnable onChange) {
+                        int defaultIdleSeconds, int defaultLingerSeconds, Runnable onChange, AuditLog audit) {
         this.jdbi = jdbi;
         this.store = store;
         this.properties = properties;
@@ -43,6 +46,11 @@ public final class PoolHandlers {
         this.defaultIdleSeconds = defaultIdleSeconds;
         this.defaultLingerSeconds = defaultLingerSeconds;
         this.onChange = onChange;
+        this.audit = audit;
+    }
+
+    private void recordChange(Handle handle, Actor actor, String type, long id, String operation, java.util.Map<String, Object> what) {
+        audit.record(handle, actor, "settings.change", type, Long.toString(id), AuditLog.details(operation, what));
     }
 
     public void listPools(Context ctx) {
@@ -59,13 +67,16 @@ public final class PoolHandlers {
 
     public void createPool(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         Pool created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
             Pool draft = readPool(body, property, new Pool(0, account.id(), property.id(), null, defaultIdleSeconds,
                     defaultLingerSeconds, Pool.OverflowPolicy.FALLBACK, null, clock.instant()));
-            return store.insertPool(handle, draft);
+            Pool inserted = store.insertPool(handle, draft);
+            recordChange(handle, actor, "pool", inserted.id(), "create", AuditLog.snapshot(inserted));
+            return inserted;
         }));
         onChange.run();
         ctx.status(201).json(created);
@@ -73,6 +84,7 @@ public final class PoolHandlers {
 
     public void updatePool(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "pool");
         jdbi.withHandle(handle -> store.pool(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("pool"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
@@ -83,6 +95,7 @@ public final class PoolHandlers {
             }
             Pool changed = readPool(body, property(handle, account, existing.propertyId()), existing);
             store.updatePool(handle, changed);
+            recordChange(handle, actor, "pool", id, "update", java.util.Map.of("changes", AuditLog.changes(existing, changed)));
             return changed;
         }));
         onChange.run();
@@ -91,8 +104,16 @@ public final class PoolHandlers {
 
     public void deletePool(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "pool");
-        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.deletePool(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
+                    var existing = store.pool(handle, account.id(), id);
+                    if (existing.isEmpty() || !store.deletePool(handle, account.id(), id)) {
+                        return false;
+                    }
+                    recordChange(handle, actor, "pool", id, "delete", AuditLog.snapshot(existing.get()));
+                    return true;
+                }),
                 "the pool still has numbers, leases, rules or sessions; move its numbers out first");
         if (!deleted) {
             throw ApiError.notFound("pool");
@@ -144,13 +165,16 @@ public final class PoolHandlers {
 
     public void createNumber(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         TrackingNumber created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
             TrackingNumber draft = readNumber(handle, body, property, new TrackingNumber(0, account.id(), property.id(),
                     null, null, "twilio", null, null, null, clock.instant(), null, TrackingNumber.CallerId.CALLER));
-            return store.insertNumber(handle, draft);
+            TrackingNumber inserted = store.insertNumber(handle, draft);
+            recordChange(handle, actor, "tracking_number", inserted.id(), "create", AuditLog.snapshot(inserted));
+            return inserted;
         }));
         onChange.run();
         ctx.status(201).json(created);
@@ -158,6 +182,7 @@ public final class PoolHandlers {
 
     public void updateNumber(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "tracking number");
         jdbi.withHandle(handle -> store.number(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("tracking number"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
@@ -168,7 +193,9 @@ public final class PoolHandlers {
             }
             TrackingNumber changed = readNumber(handle, body, property(handle, account, existing.propertyId()), existing);
             store.updateNumber(handle, changed, !java.util.Objects.equals(changed.poolId(), existing.poolId()), clock.instant());
-            return store.number(handle, account.id(), id).orElseThrow();
+            TrackingNumber saved = store.number(handle, account.id(), id).orElseThrow();
+            recordChange(handle, actor, "tracking_number", id, "update", java.util.Map.of("changes", AuditLog.changes(existing, saved)));
+            return saved;
         }));
         onChange.run();
         ctx.json(updated);
@@ -176,8 +203,16 @@ public final class PoolHandlers {
 
     public void deleteNumber(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "tracking number");
-        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.deleteNumber(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
+                    var existing = store.number(handle, account.id(), id);
+                    if (existing.isEmpty() || !store.deleteNumber(handle, account.id(), id)) {
+                        return false;
+                    }
+                    recordChange(handle, actor, "tracking_number", id, "delete", AuditLog.snapshot(existing.get()));
+                    return true;
+                }),
                 "the number has lease history, rules or sessions; take it out of its pool instead");
         if (!deleted) {
             throw ApiError.notFound("tracking number");

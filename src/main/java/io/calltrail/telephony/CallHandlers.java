@@ -1,8 +1,11 @@
 package io.calltrail.telephony;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
+import io.calltrail.privacy.AuditLog;
+import io.calltrail.privacy.CallerCrypto;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -10,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
-/** The account's calls, with callers masked; one call with its journey. */
+/** The account's calls, with callers masked; one call with its journey; the full number only to keys allowed to reveal it. */
 public final class CallHandlers {
     private static final String COLUMNS = """
             c.id, c.property_id, c.tracking_number_id, c.provider, c.provider_call_id, c.dialled_e164, c.forwarded_to,
@@ -21,10 +24,47 @@ public final class CallHandlers {
 
     private final Jdbi jdbi;
     private final CallLogImport importer;
+    private final CallerCrypto crypto;
+    private final AuditLog audit;
 
-    public CallHandlers(Jdbi jdbi, CallLogImport importer) {
+    public CallHandlers(Jdbi jdbi, CallLogImport importer, CallerCrypto crypto, AuditLog audit) {
         this.jdbi = jdbi;
         this.importer = importer;
+        this.crypto = crypto;
+        this.audit = audit;
+    }
+
+    /**
+     * {@code POST /api/v1/calls/{id}/reveal}: the caller's full number, for keys with {@code can_reveal} only. The
+     * reveal is in the audit log before the number leaves: if the entry cannot be written, nothing is revealed.
+     */
+    public void reveal(Context ctx) {
+        Actor actor = Admin.actor(ctx);
+        if (!actor.canReveal()) {
+            throw Admin.forbidden("this API key may not reveal callers' numbers; an owner can create a key with can_reveal");
+        }
+        long id = Admin.pathId(ctx, "call");
+        String caller = jdbi.inTransaction(handle -> {
+            Map<String, Object> call = handle.createQuery("""
+                            SELECT caller_sealed, caller_masked FROM phone_call WHERE id = :id AND account_id = :account""")
+                    .bind("id", id).bind("account", actor.accountId()).mapToMap().findOne()
+                    .orElseThrow(() -> ApiError.notFound("call"));
+            String sealed = (String) call.get("caller_sealed");
+            if (sealed == null) {
+                throw new ApiError(404, "caller_not_stored", null, "caller number not stored: the call had no caller id, or "
+                        + "its number was removed (retention or erasure)");
+            }
+            String number = crypto.decrypt(actor.accountId(), sealed).e164();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("caller_masked", call.get("caller_masked"));
+            audit.record(handle, actor, "caller.reveal", "call", Long.toString(id), details);
+            return number;
+        });
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", id);
+        answer.put("caller", caller);
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(answer);
     }
 
     /**
