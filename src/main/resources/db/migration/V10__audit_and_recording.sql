@@ -1,4 +1,4 @@
--- API key roles and the append-only audit log.
+-- API key roles, the append-only audit log, and the per-number call recording policy.
 
 -- What a key may do: owner (everything, keys and the audit log included), admin (every setting), viewer (read only).
 -- Keys made before roles existed had every right, so they become owners. The default is dropped afterwards:
@@ -25,3 +25,11 @@ CREATE TABLE audit_event (
     details         VARCHAR(10000) NOT NULL
 );
 CREATE INDEX audit_event_account_time ON audit_event (account_id, occurred_at, id);
+
+-- Recording stays off unless an operator turns it on for a number; the announcement is played before the call is
+-- forwarded. Calltrail keeps no audio: at most the provider's reference to its recording, on the call.
+ALTER TABLE tracking_number ADD COLUMN record_calls BOOLEAN DEFAULT FALSE NOT NULL;
+ALTER TABLE tracking_number ADD COLUMN recording_announcement VARCHAR(500)
+    DEFAULT 'This call may be recorded for quality and training purposes.' NOT NULL;
+ALTER TABLE phone_call ADD COLUMN recording_ref VARCHAR(64);
+ALTER TABLE phone_call ADD COLUMN recording_url VARCHAR(2048);

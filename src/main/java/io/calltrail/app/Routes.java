@@ -46,6 +46,7 @@ final class Routes {
         app.post("/telephony/twilio/dial-status", h.telephony()::dialStatus);
         app.post("/telephony/twilio/call-status", h.telephony()::callStatus);
         app.post("/telephony/twilio/whisper", h.telephony()::whisper);
+        app.post("/telephony/twilio/recording-status", h.telephony()::recordingStatus);
         app.get("/telephony/fallback/{id}", h.telephony()::fallback);
         app.post("/telephony/fallback/{id}", h.telephony()::fallback);
 

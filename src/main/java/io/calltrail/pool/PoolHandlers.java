@@ -23,7 +23,7 @@ public final class PoolHandlers {
     private static final Set<String> POOL_FIELDS = Set.of("property_id", "name", "idle_timeout_seconds", "linger_seconds",
             "overflow_policy", "fallback_number");
     private static final Set<String> NUMBER_FIELDS = Set.of("property_id", "number", "name", "provider", "forward_to",
-            "pool_id", "source_name", "whisper", "caller_id");
+            "pool_id", "source_name", "whisper", "caller_id", "record_calls", "recording_announcement");
     private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
 
     private final Jdbi jdbi;
@@ -51,6 +51,21 @@ public final class PoolHandlers {
 
     private void recordChange(Handle handle, Actor actor, String type, long id, String operation, java.util.Map<String, Object> what) {
         audit.record(handle, actor, "settings.change", type, Long.toString(id), AuditLog.details(operation, what));
+    }
+
+    /** Turning recording on or off (or changing what callers hear first) is an entry of its own. */
+    private void recordRecording(Handle handle, Actor actor, TrackingNumber before, TrackingNumber after) {
+        boolean wasOn = before != null && before.recordCalls();
+        boolean announcementChanged = before != null && !before.recordingAnnouncement().equals(after.recordingAnnouncement());
+        if (wasOn == after.recordCalls() && !(after.recordCalls() && announcementChanged)) {
+            return;
+        }
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("number", after.e164());
+        details.put("record_calls", after.recordCalls());
+        details.put("was", wasOn);
+        details.put("recording_announcement", after.recordingAnnouncement());
+        audit.record(handle, actor, "recording.change", "tracking_number", Long.toString(after.id()), details);
     }
 
     public void listPools(Context ctx) {
@@ -174,6 +189,7 @@ public final class PoolHandlers {
                     null, null, "twilio", null, null, null, clock.instant(), null, TrackingNumber.CallerId.CALLER));
             TrackingNumber inserted = store.insertNumber(handle, draft);
             recordChange(handle, actor, "tracking_number", inserted.id(), "create", AuditLog.snapshot(inserted));
+            recordRecording(handle, actor, null, inserted);
             return inserted;
         }));
         onChange.run();
@@ -195,6 +211,7 @@ public final class PoolHandlers {
             store.updateNumber(handle, changed, !java.util.Objects.equals(changed.poolId(), existing.poolId()), clock.instant());
             TrackingNumber saved = store.number(handle, account.id(), id).orElseThrow();
             recordChange(handle, actor, "tracking_number", id, "update", java.util.Map.of("changes", AuditLog.changes(existing, saved)));
+            recordRecording(handle, actor, existing, saved);
             return saved;
         }));
         onChange.run();
@@ -274,7 +291,16 @@ public final class PoolHandlers {
         }
         String whisper = body.has("whisper") ? body.optionalString("whisper", 200).orElse(null) : base.whisper();
         TrackingNumber.CallerId callerId = body.optionalEnum("caller_id", TrackingNumber.CallerId.class).orElse(base.callerId());
+        boolean record = body.optionalBoolean("record_calls").orElse(base.recordCalls());
+        String announcement = base.recordingAnnouncement();
+        if (body.has("recording_announcement")) {
+            announcement = body.optionalString("recording_announcement", 500).map(String::strip).orElse("");
+            if (announcement.isEmpty()) {
+                throw ApiError.invalid("recording_announcement", "recording_announcement must say that the call may be recorded "
+                        + "(1 to 500 characters); it is played before every recorded call");
+            }
+        }
         return new TrackingNumber(base.id(), base.accountId(), property.id(), e164, name, provider, forward, poolId, source,
-                base.createdAt(), whisper, callerId);
+                base.createdAt(), whisper, callerId, record, announcement);
     }
 }

@@ -19,7 +19,7 @@ public final class CallHandlers {
             c.id, c.property_id, c.tracking_number_id, c.provider, c.provider_call_id, c.dialled_e164, c.forwarded_to,
             c.caller_masked, c.caller_city, c.caller_state, c.caller_country, c.started_at, c.answered_at, c.ended_at,
             c.ring_seconds, c.talk_seconds, c.status, c.first_time_caller, c.first_call_id, c.attribution, c.confidence,
-            c.attribution_reason, c.session_id, c.source_name
+            c.attribution_reason, c.session_id, c.source_name, c.recording_ref
             """;
 
     private final Jdbi jdbi;
@@ -129,7 +129,8 @@ public final class CallHandlers {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "call");
         Map<String, Object> call = jdbi.withHandle(handle -> {
-            Map<String, Object> row = handle.createQuery("SELECT " + COLUMNS + " FROM phone_call c WHERE c.id = :id AND c.account_id = :account")
+            Map<String, Object> row = handle.createQuery("SELECT " + COLUMNS + """
+                            , c.recording_url FROM phone_call c WHERE c.id = :id AND c.account_id = :account""")
                     .bind("id", id).bind("account", account.id()).mapToMap().findOne()
                     .orElseThrow(() -> ApiError.notFound("call"));
             Map<String, Object> answer = new LinkedHashMap<>(row);
