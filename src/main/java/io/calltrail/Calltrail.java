@@ -176,9 +176,12 @@ public final class Calltrail implements Runnable {
                 }
                 var conversions = offline.conversions();
                 var webhooks = offline.webhooks();
+                var actor = io.calltrail.account.Actor.cli(found.get().accountId());
                 var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing,
                         Server.onCallCompleted(conversions, webhooks)).run(found.get(), format,
-                        java.nio.file.Files.newBufferedReader(file), columns, allOrNothing);
+                        java.nio.file.Files.newBufferedReader(file), columns, allOrNothing, (handle, stored) -> offline.audit().record(
+                                handle, actor, "call.import", "property", Long.toString(found.get().id()),
+                                io.calltrail.telephony.CallHandlers.importDetails(format, stored)));
                 result.problems().forEach(problem -> System.err.println(file + ":" + problem.line() + ": " + problem.reason()));
                 System.out.printf("%s: %d imported, %d already there, %d skipped%s%n", file, result.imported(), result.duplicates(),
                         result.skipped(), result.rolledBack() ? " (nothing imported: --all-or-nothing)" : "");
@@ -217,7 +220,8 @@ public final class Calltrail implements Runnable {
                 try {
                     var outcomes = io.calltrail.conversion.OutcomeCsv.read(reader,
                             country == null ? null : country.toUpperCase(java.util.Locale.ROOT));
-                    var result = jdbi.inTransaction(handle -> offline.outcomes().upload(handle, accountId, outcomes));
+                    var result = jdbi.inTransaction(handle -> io.calltrail.conversion.OutcomeHandlers.upload(handle,
+                            offline.outcomes(), offline.audit(), io.calltrail.account.Actor.cli(accountId), "csv", outcomes));
                     System.out.printf("%s: %d outcomes: %d new, %d updated, %d unchanged; %d matched a call, %d wait for theirs "
                                     + "(%d unmatched in the account)%n", file, result.received(), result.created(), result.updated(),
                             result.unchanged(), result.matched(), result.unmatched(), result.unmatchedInAccount());

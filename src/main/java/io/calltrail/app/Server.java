@@ -169,7 +169,7 @@ public final class Server implements AutoCloseable {
                 new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted), crypto, audit),
                 new CredentialHandlers(jdbi, crypto, clock, onChange, audit),
                 new ConversionHandlers(jdbi, conversions, clock, audit),
-                new OutcomeHandlers(jdbi, outcomes),
+                new OutcomeHandlers(jdbi, outcomes, audit),
                 new ExportHandlers(jdbi, exports),
                 new DestinationHandlers(jdbi, crypto, clock, audit),
                 new WebhookHandlers(jdbi, webhooks, audit),

@@ -34,7 +34,7 @@ public final class ConversionHandlers {
     public ConversionHandlers(Jdbi jdbi, Conversions conversions, Clock clock, AuditLog audit) {
         this.jdbi = jdbi;
         this.audit = audit;
-        this.reevaluation = new Reevaluation(jdbi, conversions, clock);
+        this.reevaluation = new Reevaluation(jdbi, conversions, clock, audit);
         this.properties = new PropertyStore(jdbi);
         this.clock = clock;
     }
@@ -117,7 +117,7 @@ public final class ConversionHandlers {
 
     /** {"from": ISO, "to": ISO (default now)}: the action's current rules applied again to the calls or clicks of that period. */
     public void reevaluate(Context ctx) {
-        Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "conversion action");
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("from", "to"));
         Instant from = instant(body, "from").orElseThrow(() -> ApiError.invalid("from", "from is required: the start of the period"));
@@ -125,7 +125,7 @@ public final class ConversionHandlers {
         if (!from.isBefore(to)) {
             throw ApiError.invalid("to", "to must be after from");
         }
-        ctx.json(reevaluation.run(account.id(), id, from, to).orElseThrow(() -> ApiError.notFound("conversion action")));
+        ctx.json(reevaluation.run(actor, id, from, to).orElseThrow(() -> ApiError.notFound("conversion action")));
     }
 
     private static java.util.Optional<Instant> instant(JsonBody body, String field) {

@@ -93,8 +93,21 @@ public final class CallHandlers {
         });
         boolean allOrNothing = "true".equals(ctx.queryParam("all_or_nothing"));
         var reader = new java.io.InputStreamReader(ctx.req().getInputStream(), java.nio.charset.StandardCharsets.UTF_8);
-        CallLogImport.Result result = importer.run(property, format, reader, columns, allOrNothing);
+        Actor actor = Admin.actor(ctx);
+        CallLogImport.Result result = importer.run(property, format, reader, columns, allOrNothing,
+                (handle, stored) -> audit.record(handle, actor, "call.import", "property", Long.toString(property.id()),
+                        importDetails(format, stored)));
         ctx.status(result.rolledBack() ? 422 : 200).json(result);
+    }
+
+    /** What the audit log keeps of a call-log import: the format and the counts, never a line of the log. */
+    public static Map<String, Object> importDetails(CallLogImport.Format format, CallLogImport.Result stored) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
+        details.put("imported", stored.imported());
+        details.put("duplicates", stored.duplicates());
+        details.put("skipped", stored.skipped());
+        return details;
     }
 
     /**

@@ -66,6 +66,28 @@ class AuditLogApiTest {
         return actions;
     }
 
+    /** Runs a {@code calltrail} command on the test server's database and keys; it must succeed. */
+    private void cli(String... arguments) {
+        var target = server.target();
+        List<String> all = new ArrayList<>(List.of(arguments));
+        all.addAll(List.of("--data", server.server().settings().dataDir().toString(), "--db-url", target.url(),
+                "--db-user", target.user(), "--db-password", target.password()));
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        PrintStream both = new PrintStream(printed, true, StandardCharsets.UTF_8);
+        System.setOut(both);
+        System.setErr(both);
+        int exit;
+        try {
+            exit = new CommandLine(new Calltrail()).setCaseInsensitiveEnumValuesAllowed(true).execute(all.toArray(String[]::new));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+    }
+
     /** A completed 75-second call from an ad click with consent, and the id of the call. */
     private long adCall() {
         String origin = server.client().uri("/").toString().replaceAll("/$", "");
@@ -186,19 +208,7 @@ class AuditLogApiTest {
 
         // the command line, on the same database and keys
         Path out = Files.createTempDirectory("calltrail-audit-export");
-        var target = server.target();
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = new CommandLine(new Calltrail()).execute("export", "--destination", "google-ads-calls", "--property", "demo",
-                    "--out-dir", out.toString(), "--data", server.server().settings().dataDir().toString(),
-                    "--db-url", target.url(), "--db-user", target.user(), "--db-password", target.password());
-        } finally {
-            System.setOut(original);
-        }
-        assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+        cli("export", "--destination", "google-ads-calls", "--property", "demo", "--out-dir", out.toString());
         JsonNode cli = audit("?actor=cli");
         assertThat(cli).hasSize(1);
         assertThat(cli.get(0).get("action").asText()).isEqualTo("export.run");
@@ -253,6 +263,70 @@ class AuditLogApiTest {
         assertThat(gone.json().get("message").asText()).contains("caller number not stored");
         assertThat(server.api("POST", "/api/v1/calls/" + (call + 1000) + "/reveal", revealer, null).status()).isEqualTo(404);
         assertThat(audit("?action=caller.reveal")).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
+    void dataImportsAndReevaluationsAreRecordedWithTheirCountsOnly(Database.Kind kind) throws Exception {
+        start(kind);
+        TestClient.Answer imported = server.send("POST", "/api/v1/calls/import?property=1&format=csv",
+                "caller,dialled,start,talk_seconds\n(512) 555-0142,+15125550100,2026-05-04 09:00:00,90\n"
+                        + "(512) 555-0143,+15125550100,yesterday,10\n",
+                "Authorization", "Bearer " + owner, "Content-Type", "text/csv");
+        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
+        TestClient.Answer outcomes = server.api("POST", "/api/v1/outcomes", owner, "{\"country\":\"US\",\"outcomes\":["
+                + "{\"external_id\":\"crm-1\",\"phone\":\"(512) 555-0142\",\"status\":\"won\",\"value\":100,\"currency\":\"USD\","
+                + "\"occurred_at\":\"2026-05-04T16:00:00Z\"}]}");
+        assertThat(outcomes.status()).as(outcomes.body()).isEqualTo(200);
+        // calls to the main line are attributed to nobody (and the log has no answer time): counting them makes the
+        // re-evaluation change something
+        assertThat(server.api("PATCH", "/api/v1/conversion-actions/1", owner,
+                "{\"attribution_methods\":[\"none\"],\"answered_only\":false}").status()).isEqualTo(200);
+        TestClient.Answer reevaluated = server.api("POST", "/api/v1/conversion-actions/1/reevaluate", owner,
+                "{\"from\":\"2026-05-01T00:00:00Z\"}");
+        assertThat(reevaluated.status()).as(reevaluated.body()).isEqualTo(200);
+        // an import refused as a whole stores nothing and records nothing
+        assertThat(server.send("POST", "/api/v1/calls/import?property=1&format=csv&all_or_nothing=true",
+                "caller,dialled,start\n(512) 555-0144,+15125550100,yesterday\n", "Authorization", "Bearer " + owner,
+                "Content-Type", "text/csv").status()).isEqualTo(422);
+
+        JsonNode entries = audit("");
+        assertThat(actions(entries)).containsExactly("conversion.reevaluate", "settings.change", "outcome.import", "call.import");
+        JsonNode call = entries.get(3).get("details");
+        assertThat(call.get("format").asText()).isEqualTo("csv");
+        assertThat(call.get("imported").asInt()).isEqualTo(1);
+        assertThat(call.get("skipped").asInt()).isEqualTo(1);
+        assertThat(entries.get(3).get("target_id").asText()).isEqualTo("1");
+        JsonNode outcome = entries.get(2).get("details");
+        assertThat(outcome.get("received").asInt()).isEqualTo(1);
+        assertThat(outcome.get("matched").asInt()).isEqualTo(1);
+        JsonNode reevaluation = entries.get(0).get("details");
+        assertThat(reevaluation.get("complete").asBoolean()).isTrue();
+        assertThat(reevaluation.get("evaluated").asInt()).isEqualTo(reevaluated.json().get("evaluated").asInt());
+        assertThat(reevaluation.get("created").asInt()).isEqualTo(reevaluated.json().get("created").asInt()).isPositive();
+        assertThat(entries.toString()).doesNotContain("555-0142").doesNotContain("5550142").doesNotContain("5550144");
+
+        // the same through the command line
+        Path log = Files.createTempFile("calltrail-audit-import", ".csv");
+        Files.writeString(log, "caller,dialled,start,talk_seconds\n(512) 555-0145,+15125550100,2026-05-04 09:30:00,45\n");
+        cli("import-calls", "--format", "csv", "--property", "demo", log.toString());
+        Files.writeString(log, "external_id,phone,status,occurred_at\ncrm-2,(512) 555-0145,qualified,2026-05-04T16:00:00Z\n");
+        cli("import-outcomes", "--account", Long.toString(server.api("GET", "/api/v1/account", owner, null).json().get("id").asLong()),
+                "--country", "US", log.toString());
+        Files.delete(log);
+        JsonNode byCli = audit("?actor=cli");
+        assertThat(actions(byCli)).containsExactly("outcome.import", "call.import");
+        assertThat(byCli.get(1).get("details").get("imported").asInt()).isEqualTo(1);
+        assertThat(byCli.get(0).get("details").get("format").asText()).isEqualTo("csv");
+        assertThat(byCli.toString()).doesNotContain("5550145");
+
+        // run again, nothing changes: still recorded, on its own
+        TestClient.Answer again = server.api("POST", "/api/v1/conversion-actions/1/reevaluate", owner,
+                "{\"from\":\"2026-05-01T00:00:00Z\"}");
+        assertThat(again.json().get("created").asInt()).isZero();
+        JsonNode noChange = audit("?limit=1").get(0);
+        assertThat(noChange.get("action").asText()).isEqualTo("conversion.reevaluate");
+        assertThat(noChange.get("details").get("unchanged").asInt()).isEqualTo(again.json().get("unchanged").asInt());
     }
 
     @ParameterizedTest
