@@ -3,8 +3,8 @@ package io.calltrail.app;
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.account.AccountStore;
 import io.calltrail.account.Actor;
-import io.calltrail.account.Role;
 import io.calltrail.account.Bootstrap;
+import io.calltrail.account.Role;
 import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.Conversions;
 import io.calltrail.conversion.OutcomeHandlers;
@@ -48,13 +48,16 @@ import io.calltrail.tracking.SourceRuleHandlers;
 import io.calltrail.tracking.SourceRuleStore;
 import io.calltrail.tracking.TrackingHandlers;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,8 +71,7 @@ import org.slf4j.LoggerFactory;
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
     private static final String ERROR_WRITTEN = "calltrail.error";
-    private static final java.util.Set<io.javalin.http.HandlerType> WRITES = java.util.EnumSet.of(io.javalin.http.HandlerType.POST,
-            io.javalin.http.HandlerType.PUT, io.javalin.http.HandlerType.PATCH, io.javalin.http.HandlerType.DELETE);
+    private static final Set<HandlerType> WRITES = EnumSet.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
 
     private final Settings settings;
     private final Database database;

@@ -62,7 +62,7 @@ public final class ConversionHandlers {
         Actor actor = Admin.actor(ctx);
         ctx.status(201).json(jdbi.inTransaction(handle -> {
             ConversionAction inserted = store.insert(handle, draft);
-            recordChange(handle, actor, inserted.id(), "create", AuditLog.snapshot(inserted));
+            audit.settingsChange(handle, actor, "conversion_action", inserted.id(), "create", AuditLog.snapshot(inserted));
             return inserted;
         }));
     }
@@ -85,7 +85,7 @@ public final class ConversionHandlers {
             ConversionAction before = store.action(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("conversion action"));
             store.update(handle, changed, clock.instant());
             ConversionAction saved = store.action(handle, account.id(), id).orElseThrow();
-            recordChange(handle, actor, id, "update", java.util.Map.of("changes", AuditLog.changes(before, saved)));
+            audit.settingsChange(handle, actor, "conversion_action", id, "update", AuditLog.changed(before, saved));
             return saved;
         }));
     }
@@ -100,7 +100,7 @@ public final class ConversionHandlers {
                     if (existing.isEmpty() || !store.delete(handle, account.id(), id)) {
                         return false;
                     }
-                    recordChange(handle, actor, id, "delete", AuditLog.snapshot(existing.get()));
+                    audit.settingsChange(handle, actor, "conversion_action", id, "delete", AuditLog.snapshot(existing.get()));
                     return true;
                 }),
                 "the action has conversions; change its rules instead");
@@ -110,10 +110,6 @@ public final class ConversionHandlers {
         ctx.status(204);
     }
 
-    private void recordChange(org.jdbi.v3.core.Handle handle, Actor actor, long id, String operation,
-                              java.util.Map<String, Object> what) {
-        audit.record(handle, actor, "settings.change", "conversion_action", Long.toString(id), AuditLog.details(operation, what));
-    }
 
     /** {"from": ISO, "to": ISO (default now)}: the action's current rules applied again to the calls or clicks of that period. */
     public void reevaluate(Context ctx) {

@@ -49,9 +49,6 @@ public final class PoolHandlers {
         this.audit = audit;
     }
 
-    private void recordChange(Handle handle, Actor actor, String type, long id, String operation, java.util.Map<String, Object> what) {
-        audit.record(handle, actor, "settings.change", type, Long.toString(id), AuditLog.details(operation, what));
-    }
 
     /** Turning recording on or off (or changing what callers hear first) is an entry of its own. */
     private void recordRecording(Handle handle, Actor actor, TrackingNumber before, TrackingNumber after) {
@@ -90,7 +87,7 @@ public final class PoolHandlers {
             Pool draft = readPool(body, property, new Pool(0, account.id(), property.id(), null, defaultIdleSeconds,
                     defaultLingerSeconds, Pool.OverflowPolicy.FALLBACK, null, clock.instant()));
             Pool inserted = store.insertPool(handle, draft);
-            recordChange(handle, actor, "pool", inserted.id(), "create", AuditLog.snapshot(inserted));
+            audit.settingsChange(handle, actor, "pool", inserted.id(), "create", AuditLog.snapshot(inserted));
             return inserted;
         }));
         onChange.run();
@@ -110,7 +107,7 @@ public final class PoolHandlers {
             }
             Pool changed = readPool(body, property(handle, account, existing.propertyId()), existing);
             store.updatePool(handle, changed);
-            recordChange(handle, actor, "pool", id, "update", java.util.Map.of("changes", AuditLog.changes(existing, changed)));
+            audit.settingsChange(handle, actor, "pool", id, "update", AuditLog.changed(existing, changed));
             return changed;
         }));
         onChange.run();
@@ -126,7 +123,7 @@ public final class PoolHandlers {
                     if (existing.isEmpty() || !store.deletePool(handle, account.id(), id)) {
                         return false;
                     }
-                    recordChange(handle, actor, "pool", id, "delete", AuditLog.snapshot(existing.get()));
+                    audit.settingsChange(handle, actor, "pool", id, "delete", AuditLog.snapshot(existing.get()));
                     return true;
                 }),
                 "the pool still has numbers, leases, rules or sessions; move its numbers out first");
@@ -188,7 +185,7 @@ public final class PoolHandlers {
             TrackingNumber draft = readNumber(handle, body, property, new TrackingNumber(0, account.id(), property.id(),
                     null, null, "twilio", null, null, null, clock.instant(), null, TrackingNumber.CallerId.CALLER));
             TrackingNumber inserted = store.insertNumber(handle, draft);
-            recordChange(handle, actor, "tracking_number", inserted.id(), "create", AuditLog.snapshot(inserted));
+            audit.settingsChange(handle, actor, "tracking_number", inserted.id(), "create", AuditLog.snapshot(inserted));
             recordRecording(handle, actor, null, inserted);
             return inserted;
         }));
@@ -210,7 +207,7 @@ public final class PoolHandlers {
             TrackingNumber changed = readNumber(handle, body, property(handle, account, existing.propertyId()), existing);
             store.updateNumber(handle, changed, !java.util.Objects.equals(changed.poolId(), existing.poolId()), clock.instant());
             TrackingNumber saved = store.number(handle, account.id(), id).orElseThrow();
-            recordChange(handle, actor, "tracking_number", id, "update", java.util.Map.of("changes", AuditLog.changes(existing, saved)));
+            audit.settingsChange(handle, actor, "tracking_number", id, "update", AuditLog.changed(existing, saved));
             recordRecording(handle, actor, existing, saved);
             return saved;
         }));
@@ -227,7 +224,7 @@ public final class PoolHandlers {
                     if (existing.isEmpty() || !store.deleteNumber(handle, account.id(), id)) {
                         return false;
                     }
-                    recordChange(handle, actor, "tracking_number", id, "delete", AuditLog.snapshot(existing.get()));
+                    audit.settingsChange(handle, actor, "tracking_number", id, "delete", AuditLog.snapshot(existing.get()));
                     return true;
                 }),
                 "the number has lease history, rules or sessions; take it out of its pool instead");

@@ -66,6 +66,15 @@ public final class AuditLog {
                 clip(targetType, 64), clip(targetId, 64), json));
     }
 
+    /**
+     * A {@code settings.change} entry about one resource: {@code {"operation": "create" | "update" | "delete", ...what}},
+     * where {@code what} is usually {@link #snapshot} (create, delete) or {@link #changed} (update).
+     */
+    public long settingsChange(Handle handle, Actor actor, String targetType, long targetId, String operation,
+                               Map<String, ?> what) {
+        return record(handle, actor, "settings.change", targetType, Long.toString(targetId), details(operation, what));
+    }
+
     /** Appends an entry about one thing, with no details. */
     public long record(Handle handle, Actor actor, String action, String targetType, String targetId) {
         return record(handle, actor, action, targetType, targetId, Map.of());
@@ -88,6 +97,13 @@ public final class AuditLog {
             }
         }
         return changes;
+    }
+
+    /** {@code {"changes": }}{@link #changes}: the details of an update. */
+    public static Map<String, Object> changed(Object before, Object after) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("changes", changes(before, after));
+        return details;
     }
 
     /** A resource's fields as JSON would show them, without ids and timestamps: what was created or deleted. */

@@ -36,8 +36,8 @@ final class AuditStore {
     }
 
     /**
-     * Newest first (in the order they were recorded, so {@code beforeId} pages through them). {@code actor} matches the whole label ({@code api-key:12 (CI deploy)}) or its stable part
-     * ({@code api-key:12}, {@code cli}, {@code system}).
+     * Newest first, in the order they were recorded, so {@code beforeId} pages through them. {@code actor} matches the
+     * whole label ({@code api-key:12 (CI deploy)}) or its stable part ({@code api-key:12}, {@code cli}, {@code system}).
      */
     List<AuditEvent> list(Handle handle, Filter filter) {
         String actorPrefix = filter.actor() == null ? null : filter.actor() + " (";

@@ -45,10 +45,6 @@ public final class PropertyHandlers {
         this.audit = audit;
     }
 
-    private void recordChange(org.jdbi.v3.core.Handle handle, Actor actor, String type, long id, String operation,
-                              java.util.Map<String, Object> what) {
-        audit.record(handle, actor, "settings.change", type, Long.toString(id), AuditLog.details(operation, what));
-    }
 
     public void list(Context ctx) {
         ctx.json(store.list(Admin.account(ctx).id()));
@@ -71,7 +67,7 @@ public final class PropertyHandlers {
                 throw ApiError.conflict("public_key", "public_key '" + draft.publicKey() + "' is already in use");
             }
             Property inserted = store.insert(handle, draft);
-            recordChange(handle, actor, "property", inserted.id(), "create", AuditLog.snapshot(inserted));
+            audit.settingsChange(handle, actor, "property", inserted.id(), "create", AuditLog.snapshot(inserted));
             return inserted;
         }));
         onChange.run();
@@ -91,7 +87,7 @@ public final class PropertyHandlers {
                 throw ApiError.conflict("public_key", "public_key '" + changed.publicKey() + "' is already in use");
             }
             Property saved = store.update(handle, changed, clock.instant());
-            recordChange(handle, actor, "property", id, "update", java.util.Map.of("changes", AuditLog.changes(existing, saved)));
+            audit.settingsChange(handle, actor, "property", id, "update", AuditLog.changed(existing, saved));
             return saved;
         }));
         onChange.run();
@@ -107,7 +103,7 @@ public final class PropertyHandlers {
                     if (existing.isEmpty() || !store.delete(handle, account.id(), id)) {
                         return false;
                     }
-                    recordChange(handle, actor, "property", id, "delete", AuditLog.snapshot(existing.get()));
+                    audit.settingsChange(handle, actor, "property", id, "delete", AuditLog.snapshot(existing.get()));
                     return true;
                 }),
                 "the property still has target numbers, tracking numbers, pools, rules or sessions");
@@ -141,7 +137,7 @@ public final class PropertyHandlers {
             String e164 = Admin.phone(body, "number", property.country());
             String label = body.optionalString("label", 200).orElse("Main number");
             TargetNumber inserted = store.insertTarget(handle, account.id(), property.id(), e164, label, clock.instant());
-            recordChange(handle, actor, "target_number", inserted.id(), "create", AuditLog.snapshot(inserted));
+            audit.settingsChange(handle, actor, "target_number", inserted.id(), "create", AuditLog.snapshot(inserted));
             return inserted;
         }));
         onChange.run();
@@ -161,7 +157,7 @@ public final class PropertyHandlers {
             String label = body.optionalString("label", 200).orElse(existing.label());
             TargetNumber changed = new TargetNumber(id, account.id(), existing.propertyId(), e164, label, existing.createdAt());
             store.updateTarget(handle, changed);
-            recordChange(handle, actor, "target_number", id, "update", java.util.Map.of("changes", AuditLog.changes(existing, changed)));
+            audit.settingsChange(handle, actor, "target_number", id, "update", AuditLog.changed(existing, changed));
             return changed;
         }));
         onChange.run();
@@ -177,7 +173,7 @@ public final class PropertyHandlers {
                     if (existing.isEmpty() || !store.deleteTarget(handle, account.id(), id)) {
                         return false;
                     }
-                    recordChange(handle, actor, "target_number", id, "delete", AuditLog.snapshot(existing.get()));
+                    audit.settingsChange(handle, actor, "target_number", id, "delete", AuditLog.snapshot(existing.get()));
                     return true;
                 }),
                 "the target number is still used by source rules or sessions");

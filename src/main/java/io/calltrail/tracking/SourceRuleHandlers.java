@@ -49,9 +49,6 @@ public final class SourceRuleHandlers {
         this.audit = audit;
     }
 
-    private void recordChange(Handle handle, Actor actor, long id, String operation, java.util.Map<String, Object> what) {
-        audit.record(handle, actor, "settings.change", "source_rule", Long.toString(id), AuditLog.details(operation, what));
-    }
 
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
@@ -76,7 +73,7 @@ public final class SourceRuleHandlers {
             SourceRule base = new SourceRule(0, account.id(), property.id(), store.nextOrdinal(handle, account.id(), property.id()),
                     null, List.of(), null, null, null, null, clock.instant());
             SourceRule inserted = store.insert(handle, read(handle, body, base));
-            recordChange(handle, actor, inserted.id(), "create", AuditLog.snapshot(inserted));
+            audit.settingsChange(handle, actor, "source_rule", inserted.id(), "create", AuditLog.snapshot(inserted));
             return inserted;
         }));
         onChange.run();
@@ -97,7 +94,7 @@ public final class SourceRuleHandlers {
             SourceRule changed = read(handle, body, existing);
             store.update(handle, changed);
             SourceRule saved = store.rule(handle, account.id(), id).orElseThrow();
-            recordChange(handle, actor, id, "update", java.util.Map.of("changes", AuditLog.changes(existing, saved)));
+            audit.settingsChange(handle, actor, "source_rule", id, "update", AuditLog.changed(existing, saved));
             return saved;
         }));
         onChange.run();
@@ -113,7 +110,7 @@ public final class SourceRuleHandlers {
             if (existing.isEmpty() || !store.delete(handle, account.id(), id)) {
                 return false;
             }
-            recordChange(handle, actor, id, "delete", AuditLog.snapshot(existing.get()));
+            audit.settingsChange(handle, actor, "source_rule", id, "delete", AuditLog.snapshot(existing.get()));
             return true;
         })) {
             throw ApiError.notFound("source rule");

@@ -77,7 +77,7 @@ public final class WebhookHandlers {
             boolean active = body.optionalBoolean("active").orElse(existing.active());
             WebhookEndpoint saved = webhooks.update(handle, new WebhookEndpoint(id, account.id(), url, events, active,
                     existing.createdAt(), existing.updatedAt()));
-            recordChange(handle, actor, id, "update", Map.of("changes", AuditLog.changes(auditView(existing), auditView(saved))));
+            recordChange(handle, actor, id, "update", AuditLog.changed(auditView(existing), auditView(saved)));
             return saved;
         }));
     }
