@@ -45,11 +45,12 @@ public class ConversionBench {
                     ConversionAction.defaults(account, property.id(), "USD", Instant.now())
                             .named("Phone call (60 s)", ConversionAction.Kind.CALL, new BigDecimal("50.00"))));
             Conversions conversions = new Conversions(clock, Conversions.Publisher.NONE);
-            Reevaluation reevaluation = new Reevaluation(jdbi, conversions, clock);
+            Reevaluation reevaluation = new Reevaluation(jdbi, conversions, clock, new io.calltrail.privacy.AuditLog(clock));
+            io.calltrail.account.Actor bench = io.calltrail.account.Actor.cli(account);
             Instant end = start.plus(Duration.ofDays(400));
 
             long first = System.nanoTime();
-            var created = reevaluation.run(account, every.id(), start, end).orElseThrow();
+            var created = reevaluation.run(bench, every.id(), start, end).orElseThrow();
             double firstSeconds = (System.nanoTime() - first) / 1e9;
             System.out.printf("%s: evaluated %,d calls in %.1f s (%,.0f calls/s): %,d conversions created%n", database.kind(),
                     created.evaluated(), firstSeconds, created.evaluated() / firstSeconds, created.created());
@@ -57,7 +58,7 @@ public class ConversionBench {
             jdbi.useHandle(handle -> handle.createUpdate("UPDATE conversion_action SET min_talk_seconds = 120, "
                     + "rule_version = rule_version + 1 WHERE id = :id").bind("id", every.id()).execute());
             long second = System.nanoTime();
-            var changed = reevaluation.run(account, every.id(), start, end).orElseThrow();
+            var changed = reevaluation.run(bench, every.id(), start, end).orElseThrow();
             double secondSeconds = (System.nanoTime() - second) / 1e9;
             System.out.printf("%s: after a rule change, re-evaluated %,d calls in %.1f s (%,.0f calls/s): %,d retracted, %,d unchanged%n",
                     database.kind(), changed.evaluated(), secondSeconds, changed.evaluated() / secondSeconds, changed.retracted(),

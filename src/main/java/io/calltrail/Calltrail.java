@@ -177,9 +177,12 @@ public final class Calltrail implements Runnable {
                 }
                 var conversions = offline.conversions();
                 var webhooks = offline.webhooks();
+                var actor = io.calltrail.account.Actor.cli(found.get().accountId());
                 var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing,
                         Server.onCallCompleted(conversions, webhooks)).run(found.get(), format,
-                        java.nio.file.Files.newBufferedReader(file), columns, allOrNothing);
+                        java.nio.file.Files.newBufferedReader(file), columns, allOrNothing, (handle, stored) -> offline.audit().record(
+                                handle, actor, "call.import", "property", Long.toString(found.get().id()),
+                                io.calltrail.telephony.CallHandlers.importDetails(format, stored)));
                 result.problems().forEach(problem -> System.err.println(file + ":" + problem.line() + ": " + problem.reason()));
                 System.out.printf("%s: %d imported, %d already there, %d skipped%s%n", file, result.imported(), result.duplicates(),
                         result.skipped(), result.rolledBack() ? " (nothing imported: --all-or-nothing)" : "");
@@ -218,7 +221,8 @@ public final class Calltrail implements Runnable {
                 try {
                     var outcomes = io.calltrail.conversion.OutcomeCsv.read(reader,
                             country == null ? null : country.toUpperCase(java.util.Locale.ROOT));
-                    var result = jdbi.inTransaction(handle -> offline.outcomes().upload(handle, accountId, outcomes));
+                    var result = jdbi.inTransaction(handle -> io.calltrail.conversion.OutcomeHandlers.upload(handle,
+                            offline.outcomes(), offline.audit(), io.calltrail.account.Actor.cli(accountId), "csv", outcomes));
                     System.out.printf("%s: %d outcomes: %d new, %d updated, %d unchanged; %d matched a call, %d wait for theirs "
                                     + "(%d unmatched in the account)%n", file, result.received(), result.created(), result.updated(),
                             result.unchanged(), result.matched(), result.unmatched(), result.unmatchedInAccount());
@@ -286,7 +290,8 @@ public final class Calltrail implements Runnable {
                 for (var destination : chosen) {
                     io.calltrail.conversion.export.Exports.Report report;
                     if (destination.file()) {
-                        report = offline.exports().exportFile(found.get(), destination, from, (runs, csv) -> {
+                        report = offline.exports().exportFile(io.calltrail.account.Actor.cli(found.get().accountId()), found.get(),
+                                destination, from, (runs, csv) -> {
                             Path target = out != null ? out
                                     : folder.resolve(property + "-" + destination + "-run" + runs.get(runs.size() - 1) + ".csv");
                             io.calltrail.store.DurableFiles.write(target, csv);
@@ -294,7 +299,8 @@ public final class Calltrail implements Runnable {
                         });
                     } else {
                         try {
-                            report = offline.exports().exportHttp(found.get(), destination, from);
+                            report = offline.exports().exportHttp(io.calltrail.account.Actor.cli(found.get().accountId()), found.get(),
+                                    destination, from);
                         } catch (io.calltrail.conversion.export.Exports.NotConfigured e) {
                             System.err.println(e.getMessage() + ": set it up with PUT /api/v1/properties/" + found.get().id()
                                     + "/destinations/" + destination);
@@ -388,7 +394,9 @@ public final class Calltrail implements Runnable {
                 if (who == null) {
                     return 2;
                 }
-                var erased = offline.erasure().erase(who.getKey(), who.getValue());
+                var erased = offline.erasure().erase(who.getKey(), who.getValue(), (handle, entry, counts) ->
+                        offline.audit().record(handle, io.calltrail.account.Actor.cli(who.getKey()), "privacy.erase", "erasure",
+                                Long.toString(entry), java.util.Map.of("erased", counts)));
                 System.out.println(io.calltrail.app.Json.write(erased));
                 return 0;
             }

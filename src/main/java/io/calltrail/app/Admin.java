@@ -1,11 +1,16 @@
 package io.calltrail.app;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
+import io.calltrail.account.Role;
 import io.javalin.http.Context;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
-/** What every admin handler needs from a request: the authenticated account and ids from the path. */
+/** What every admin handler needs from a request: the authenticated account, who is acting, and ids from the path. */
 public final class Admin {
     static final String ACCOUNT_ATTRIBUTE = "calltrail.account";
+    static final String ACTOR_ATTRIBUTE = "calltrail.actor";
 
     private Admin() {
     }
@@ -16,6 +21,29 @@ public final class Admin {
             throw new ApiError(401, "unauthenticated", null, "missing or invalid API key");
         }
         return account;
+    }
+
+    /** Who sent the request: the API key (its id, name, role and reveal permission) and the client's address. */
+    public static Actor actor(Context ctx) {
+        Actor actor = ctx.attribute(ACTOR_ATTRIBUTE);
+        if (actor == null) {
+            throw new ApiError(401, "unauthenticated", null, "missing or invalid API key");
+        }
+        return actor;
+    }
+
+    /** The actor, when its role is one of {@code roles}; else 403 {@code forbidden} naming the roles needed. */
+    public static Actor requireRole(Context ctx, Role... roles) {
+        Actor actor = actor(ctx);
+        if (!actor.hasRole(roles)) {
+            throw forbidden("this needs an API key with the role " + Arrays.stream(roles).map(Role::toString)
+                    .collect(Collectors.joining(" or ")) + "; this key's role is " + actor.role());
+        }
+        return actor;
+    }
+
+    public static ApiError forbidden(String message) {
+        return new ApiError(403, "forbidden", null, message);
     }
 
     /** A numeric id from the path; anything else names nothing, so it is a 404. */

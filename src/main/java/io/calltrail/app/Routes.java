@@ -8,6 +8,7 @@ import io.calltrail.conversion.export.ExportHandlers;
 import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.privacy.PrivacyHandlers;
+import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.telephony.CallHandlers;
 import io.calltrail.telephony.CredentialHandlers;
@@ -26,7 +27,7 @@ final class Routes {
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
-                    DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks) {
+                    DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -46,6 +47,7 @@ final class Routes {
         app.post("/telephony/twilio/dial-status", h.telephony()::dialStatus);
         app.post("/telephony/twilio/call-status", h.telephony()::callStatus);
         app.post("/telephony/twilio/whisper", h.telephony()::whisper);
+        app.post("/telephony/twilio/recording-status", h.telephony()::recordingStatus);
         app.get("/telephony/fallback/{id}", h.telephony()::fallback);
         app.post("/telephony/fallback/{id}", h.telephony()::fallback);
 
@@ -56,6 +58,7 @@ final class Routes {
         app.get("/api/v1/calls", h.calls()::list);
         app.post("/api/v1/calls/import", h.calls()::importLog);
         app.get("/api/v1/calls/{id}", h.calls()::get);
+        app.post("/api/v1/calls/{id}/reveal", h.calls()::reveal);
 
         app.get("/api/v1/account", h.accounts()::current);
         app.get("/api/v1/accounts", h.accounts()::listAccounts);
@@ -128,6 +131,9 @@ final class Routes {
         app.get("/api/v1/source-rules/{id}", h.rules()::get);
         app.patch("/api/v1/source-rules/{id}", h.rules()::update);
         app.delete("/api/v1/source-rules/{id}", h.rules()::delete);
+
+        // read only, for owners: no route changes or deletes an entry
+        app.get("/api/v1/audit", h.audit()::list);
 
         app.get("/", h.pages()::home);
         app.get("/demo/", h.pages()::demo);

@@ -2,7 +2,9 @@ package io.calltrail.app;
 
 import io.calltrail.account.AccountHandlers;
 import io.calltrail.account.AccountStore;
+import io.calltrail.account.Actor;
 import io.calltrail.account.Bootstrap;
+import io.calltrail.account.Role;
 import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.Conversions;
 import io.calltrail.conversion.OutcomeHandlers;
@@ -21,6 +23,8 @@ import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.pool.PoolStore;
+import io.calltrail.privacy.AuditHandlers;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.privacy.CallerCrypto;
 import io.calltrail.privacy.Erasure;
 import io.calltrail.privacy.ErasureLog;
@@ -49,13 +53,16 @@ import io.calltrail.tracking.SourceRuleHandlers;
 import io.calltrail.tracking.SourceRuleStore;
 import io.calltrail.tracking.TrackingHandlers;
 import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +76,7 @@ import org.slf4j.LoggerFactory;
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
     private static final String ERROR_WRITTEN = "calltrail.error";
+    private static final Set<HandlerType> WRITES = EnumSet.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
 
     private final Settings settings;
     private final Database database;
@@ -131,9 +139,10 @@ public final class Server implements AutoCloseable {
         Optional<String> ownerKey = Bootstrap.ensureOwner(jdbi, accounts, clock, settings.adminApiKey());
         CallerCrypto crypto = CallerCrypto.open(settings.keysDir());
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
-        Erasure erasure = new Erasure(jdbi, crypto, new ErasureLog(settings.keysDir()), clock);
+        AuditLog audit = new AuditLog(clock);
+        Erasure erasure = new Erasure(jdbi, crypto, new ErasureLog(settings.keysDir()), clock, audit);
         erasure.reapply(); // a restored backup must not bring an erased caller back
-        Purge purge = new Purge(jdbi, clock);
+        Purge purge = new Purge(jdbi, clock, audit, false);
         RoutingTable routing = new RoutingTable(jdbi, crypto);
         routing.refresh();
         Outbox outbox = new Outbox(clock);
@@ -142,7 +151,7 @@ public final class Server implements AutoCloseable {
         HttpDestinations destinations = new HttpDestinations(outbox, crypto, clock);
         Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"), conversions::onPhoneClicks);
         Outcomes outcomes = new Outcomes(conversions, crypto, clock);
-        Exports exports = new Exports(jdbi, crypto, clock, destinations);
+        Exports exports = new Exports(jdbi, crypto, clock, destinations, audit);
         ObjLongConsumer<Handle> onCallCompleted = onCallCompleted(conversions, webhooks);
         CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"), onCallCompleted);
         Runnable onChange = () -> {
@@ -159,22 +168,23 @@ public final class Server implements AutoCloseable {
                         metrics.poolState(jdbi.withHandle(handle -> pools.readings(handle, clock.instant()))))),
                 new TrackingHandlers(catalog, sessions, events, Bots.load(),
                         new RateLimiter(settings.rateLimitPerMinute(), clock), metrics, clock, settings.trustForwardedHeaders()),
-                new AccountHandlers(jdbi, accounts, clock),
-                new PropertyHandlers(jdbi, properties, clock, onChange),
+                new AccountHandlers(jdbi, accounts, clock, audit),
+                new PropertyHandlers(jdbi, properties, clock, onChange, audit),
                 new PoolHandlers(jdbi, pools, properties, leases, clock, settings.defaultIdleTimeoutMinutes() * 60,
-                        settings.defaultLingerMinutes() * 60, onChange),
-                new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange),
+                        settings.defaultLingerMinutes() * 60, onChange, audit),
+                new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange, audit),
                 new Pages(),
                 new SnippetHandler(catalog, settings.publicUrl().toString()),
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted)),
-                new CredentialHandlers(jdbi, crypto, clock, onChange),
-                new ConversionHandlers(jdbi, conversions, clock),
-                new OutcomeHandlers(jdbi, outcomes),
+                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted), crypto, audit),
+                new CredentialHandlers(jdbi, crypto, clock, onChange, audit),
+                new ConversionHandlers(jdbi, conversions, clock, audit),
+                new OutcomeHandlers(jdbi, outcomes, audit),
                 new ExportHandlers(jdbi, exports),
-                new DestinationHandlers(jdbi, crypto, clock),
-                new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock),
-                new WebhookHandlers(jdbi, webhooks));
+                new DestinationHandlers(jdbi, crypto, clock, audit),
+                new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock, audit),
+                new WebhookHandlers(jdbi, webhooks, audit),
+                new AuditHandlers(jdbi));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -193,8 +203,15 @@ public final class Server implements AutoCloseable {
             if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw new ApiError(401, "unauthenticated", "Authorization", "send Authorization: Bearer <api key>");
             }
-            ctx.attribute(Admin.ACCOUNT_ATTRIBUTE, accounts.accountByKey(header.substring(7).strip())
-                    .orElseThrow(() -> new ApiError(401, "unauthenticated", "Authorization", "unknown or revoked API key")));
+            AccountStore.Authenticated caller = accounts.authenticate(header.substring(7).strip())
+                    .orElseThrow(() -> new ApiError(401, "unauthenticated", "Authorization", "unknown or revoked API key"));
+            ctx.attribute(Admin.ACCOUNT_ATTRIBUTE, caller.account());
+            ctx.attribute(Admin.ACTOR_ATTRIBUTE, Actor.apiKey(caller.key(), ClientAddress.of(ctx, settings.trustForwardedHeaders())));
+            // One rule for every route, present and future: a viewer key reads and never writes.
+            if (caller.key().role() == Role.VIEWER && WRITES.contains(ctx.method())) {
+                throw Admin.forbidden("this API key has the role viewer, which may only read; " + ctx.method()
+                        + " needs an owner or admin key");
+            }
         });
         app.exception(ApiError.class, (error, ctx) -> writeError(ctx, error.status(), error.code(), error.field(), error.getMessage()));
         app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
@@ -332,9 +349,9 @@ public final class Server implements AutoCloseable {
         return settings;
     }
 
-    /** The parts the command-line tools use on a database, without the HTTP server. */
+    /** The parts the command-line tools use on a database, without the HTTP server; {@code audit} records what they change. */
     public record Offline(Database database, CallerCrypto crypto, Webhooks webhooks, Conversions conversions, Outcomes outcomes,
-                          Exports exports, Deliverer deliverer, Erasure erasure, SubjectAccess subjects, Purge purge)
+                          Exports exports, Deliverer deliverer, AuditLog audit, Erasure erasure, SubjectAccess subjects, Purge purge)
             implements AutoCloseable {
         @Override
         public void close() {
@@ -355,10 +372,11 @@ public final class Server implements AutoCloseable {
             Conversions conversions = new Conversions(clock, webhooks::publish);
             HttpDestinations destinations = new HttpDestinations(outbox, crypto, clock);
             Deliverer deliverer = deliverer(database.jdbi(), clock, settings, crypto, destinations);
+            AuditLog audit = new AuditLog(clock);
             return new Offline(database, crypto, webhooks, conversions, new Outcomes(conversions, crypto, clock),
-                    new Exports(database.jdbi(), crypto, clock, destinations), deliverer,
-                    new Erasure(database.jdbi(), crypto, new ErasureLog(settings.keysDir()), clock), new SubjectAccess(crypto),
-                    new Purge(database.jdbi(), clock));
+                    new Exports(database.jdbi(), crypto, clock, destinations, audit), deliverer, audit,
+                    new Erasure(database.jdbi(), crypto, new ErasureLog(settings.keysDir()), clock, audit), new SubjectAccess(crypto),
+                    new Purge(database.jdbi(), clock, audit, true));
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -1,9 +1,11 @@
 package io.calltrail.conversion;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.JsonBody;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
 import io.javalin.http.Context;
@@ -27,10 +29,12 @@ public final class ConversionHandlers {
     private final PropertyStore properties;
     private final Clock clock;
     private final Reevaluation reevaluation;
+    private final AuditLog audit;
 
-    public ConversionHandlers(Jdbi jdbi, Conversions conversions, Clock clock) {
+    public ConversionHandlers(Jdbi jdbi, Conversions conversions, Clock clock, AuditLog audit) {
         this.jdbi = jdbi;
-        this.reevaluation = new Reevaluation(jdbi, conversions, clock);
+        this.audit = audit;
+        this.reevaluation = new Reevaluation(jdbi, conversions, clock, audit);
         this.properties = new PropertyStore(jdbi);
         this.clock = clock;
     }
@@ -55,7 +59,12 @@ public final class ConversionHandlers {
                 .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
         Instant now = clock.instant();
         ConversionAction draft = read(body, ConversionAction.defaults(account.id(), property.id(), property.currency(), now));
-        ctx.status(201).json(jdbi.inTransaction(handle -> store.insert(handle, draft)));
+        Actor actor = Admin.actor(ctx);
+        ctx.status(201).json(jdbi.inTransaction(handle -> {
+            ConversionAction inserted = store.insert(handle, draft);
+            audit.settingsChange(handle, actor, "conversion_action", inserted.id(), "create", AuditLog.snapshot(inserted));
+            return inserted;
+        }));
     }
 
     public void update(Context ctx) {
@@ -71,17 +80,29 @@ public final class ConversionHandlers {
             throw ApiError.invalid("kind", "an action's kind cannot change; create another action");
         }
         ConversionAction changed = read(body, existing);
+        Actor actor = Admin.actor(ctx);
         ctx.json(jdbi.inTransaction(handle -> {
+            ConversionAction before = store.action(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("conversion action"));
             store.update(handle, changed, clock.instant());
-            return store.action(handle, account.id(), id).orElseThrow();
+            ConversionAction saved = store.action(handle, account.id(), id).orElseThrow();
+            audit.settingsChange(handle, actor, "conversion_action", id, "update", AuditLog.changed(before, saved));
+            return saved;
         }));
     }
 
     public void delete(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "conversion action");
+        Actor actor = Admin.actor(ctx);
         boolean deleted = Admin.inUse(
-                () -> jdbi.inTransaction(handle -> store.delete(handle, account.id(), id)),
+                () -> jdbi.inTransaction(handle -> {
+                    var existing = store.action(handle, account.id(), id);
+                    if (existing.isEmpty() || !store.delete(handle, account.id(), id)) {
+                        return false;
+                    }
+                    audit.settingsChange(handle, actor, "conversion_action", id, "delete", AuditLog.snapshot(existing.get()));
+                    return true;
+                }),
                 "the action has conversions; change its rules instead");
         if (!deleted) {
             throw ApiError.notFound("conversion action");
@@ -89,9 +110,10 @@ public final class ConversionHandlers {
         ctx.status(204);
     }
 
+
     /** {"from": ISO, "to": ISO (default now)}: the action's current rules applied again to the calls or clicks of that period. */
     public void reevaluate(Context ctx) {
-        Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "conversion action");
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("from", "to"));
         Instant from = instant(body, "from").orElseThrow(() -> ApiError.invalid("from", "from is required: the start of the period"));
@@ -99,7 +121,7 @@ public final class ConversionHandlers {
         if (!from.isBefore(to)) {
             throw ApiError.invalid("to", "to must be after from");
         }
-        ctx.json(reevaluation.run(account.id(), id, from, to).orElseThrow(() -> ApiError.notFound("conversion action")));
+        ctx.json(reevaluation.run(actor, id, from, to).orElseThrow(() -> ApiError.notFound("conversion action")));
     }
 
     private static java.util.Optional<Instant> instant(JsonBody body, String field) {

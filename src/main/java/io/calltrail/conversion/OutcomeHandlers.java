@@ -1,11 +1,13 @@
 package io.calltrail.conversion;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.Json;
 import io.calltrail.app.JsonBody;
 import io.calltrail.phone.PhoneNumber;
+import io.calltrail.privacy.AuditLog;
 import io.javalin.http.Context;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -20,15 +22,32 @@ public final class OutcomeHandlers {
     private final Jdbi jdbi;
     private final Outcomes outcomes;
     private final OutcomeStore store = new OutcomeStore();
+    private final AuditLog audit;
 
-    public OutcomeHandlers(Jdbi jdbi, Outcomes outcomes) {
+    public OutcomeHandlers(Jdbi jdbi, Outcomes outcomes, AuditLog audit) {
         this.jdbi = jdbi;
         this.outcomes = outcomes;
+        this.audit = audit;
+    }
+
+    /** Stores a batch of outcomes and its audit entry ({@code outcome.import}, counts only) in one transaction. */
+    public static Outcomes.Result upload(org.jdbi.v3.core.Handle handle, Outcomes outcomes, AuditLog audit, Actor actor,
+                                         String format, List<Outcome> batch) {
+        Outcomes.Result result = outcomes.upload(handle, actor.accountId(), batch);
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("format", format);
+        details.put("received", result.received());
+        details.put("created", result.created());
+        details.put("updated", result.updated());
+        details.put("unchanged", result.unchanged());
+        details.put("matched", result.matched());
+        details.put("unmatched", result.unmatched());
+        audit.record(handle, actor, "outcome.import", null, null, details);
+        return result;
     }
 
     /** {"country": "US", "outcomes": [{external_id, call_id | click_id (+ click_id_type) | phone, status, value, currency, occurred_at}]} */
     public void upload(Context ctx) {
-        Account account = Admin.account(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("country", "outcomes"));
         String country = country(body.optionalString("country", 2).orElse(null), "country");
         var items = body.raw("outcomes");
@@ -55,14 +74,13 @@ public final class OutcomeHandlers {
                 return text.isBlank() ? null : text.strip();
             }, where + ".", country));
         }
-        store(ctx, account, batch);
+        store(ctx, "json", batch);
     }
 
     /** A CSV file with a header row; {@code ?country=US} for numbers written in national form. */
     public void importCsv(Context ctx) {
-        Account account = Admin.account(ctx);
         String country = country(ctx.queryParam("country"), "country");
-        store(ctx, account, OutcomeCsv.read(new StringReader(ctx.body()), country));
+        store(ctx, "csv", OutcomeCsv.read(new StringReader(ctx.body()), country));
     }
 
     /** ?matched=true|false (newest first, at most 1000). */
@@ -76,8 +94,10 @@ public final class OutcomeHandlers {
         ctx.json(jdbi.withHandle(handle -> store.list(handle, account.id(), matched, 1000)));
     }
 
-    private void store(Context ctx, Account account, List<Outcome> batch) {
-        Outcomes.Result result = Admin.writing(() -> jdbi.inTransaction(handle -> outcomes.upload(handle, account.id(), batch)));
+    private void store(Context ctx, String format, List<Outcome> batch) {
+        Actor actor = Admin.actor(ctx);
+        Outcomes.Result result = Admin.writing(() -> jdbi.inTransaction(handle ->
+                upload(handle, outcomes, audit, actor, format, batch)));
         ctx.json(result);
     }
 

@@ -1,5 +1,7 @@
 package io.calltrail.conversion;
 
+import io.calltrail.account.Actor;
+import io.calltrail.privacy.AuditLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +16,10 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /**
  * Evaluates an action's current rules again over a period, after its rules changed: conversions the rules now make
  * are created, changed values restated, and those the rules no longer make retracted, each with the new rule version.
- * It streams the calls and writes in batches, so a million calls take seconds, not hours.
+ * It streams the calls and writes in batches, so a million calls take seconds, not hours. The first batch that changes
+ * something records {@code conversion.reevaluate} in the audit log; a run of several batches records its totals again
+ * with its last one, so every committed change has its entry, also when a run stops half-way. A run that changes
+ * nothing is recorded on its own.
  */
 public final class Reevaluation {
     private static final int BATCH = 1000;
@@ -26,15 +31,18 @@ public final class Reevaluation {
     private final Jdbi jdbi;
     private final Conversions conversions;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public Reevaluation(Jdbi jdbi, Conversions conversions, Clock clock) {
+    public Reevaluation(Jdbi jdbi, Conversions conversions, Clock clock, AuditLog audit) {
         this.jdbi = jdbi;
         this.conversions = conversions;
         this.clock = clock;
+        this.audit = audit;
     }
 
-    /** Empty when the account has no such action. */
-    public Optional<Result> run(long accountId, long actionId, Instant from, Instant to) {
+    /** Empty when the actor's account has no such action. */
+    public Optional<Result> run(Actor actor, long actionId, Instant from, Instant to) {
+        long accountId = actor.accountId();
         Optional<ConversionAction> found = jdbi.withHandle(handle -> new ConversionStore().action(handle, accountId, actionId));
         if (found.isEmpty()) {
             return Optional.empty();
@@ -42,7 +50,7 @@ public final class Reevaluation {
         ConversionAction action = found.get();
         Map<String, Known> known = jdbi.withHandle(handle -> known(handle, action.id()));
         Map<Long, ConversionRules.OutcomeFact> outcomes = jdbi.withHandle(handle -> outcomes(handle, accountId));
-        Writer writer = new Writer(action, known, clock.instant());
+        Writer writer = new Writer(action, known, clock.instant(), actor, from, to);
         try (Handle reader = jdbi.open()) {
             reader.begin(); // PostgreSQL streams a result with a fetch size only inside a transaction
             if (action.kind() == ConversionAction.Kind.CALL) {
@@ -73,7 +81,10 @@ public final class Reevaluation {
             }
             reader.rollback();
         }
-        writer.flush();
+        writer.flush(true);
+        if (!writer.recorded) {
+            jdbi.useTransaction(writer::record);
+        }
         return Optional.of(new Result(action.id(), action.ruleVersion(), writer.evaluated, writer.created, writer.restated,
                 writer.retracted, writer.unchanged));
     }
@@ -114,6 +125,10 @@ public final class Reevaluation {
         private final Map<Long, List<Known>> byCall = new HashMap<>();
         private final Map<String, List<Known>> byEvent = new HashMap<>();
         private final Instant now;
+        private final Actor actor;
+        private final Instant from;
+        private final Instant to;
+        private boolean recorded;
         private final List<Object[]> inserts = new ArrayList<>();
         private final List<Object[]> restates = new ArrayList<>();
         private final List<Long> retractions = new ArrayList<>();
@@ -123,10 +138,13 @@ public final class Reevaluation {
         int retracted;
         int unchanged;
 
-        Writer(ConversionAction action, Map<String, Known> known, Instant now) {
+        Writer(ConversionAction action, Map<String, Known> known, Instant now, Actor actor, Instant from, Instant to) {
             this.action = action;
             this.known = known;
             this.now = now;
+            this.actor = actor;
+            this.from = from;
+            this.to = to;
             for (Known conversion : known.values()) {
                 if (conversion.callId() != null) {
                     byCall.computeIfAbsent(conversion.callId(), id -> new ArrayList<>(1)).add(conversion);
@@ -168,15 +186,20 @@ public final class Reevaluation {
                 }
             }
             if (inserts.size() + restates.size() + retractions.size() >= BATCH) {
-                flush();
+                flush(false);
             }
         }
 
-        void flush() {
+        /** Writes what is pending in one transaction, with the audit entry that it needs (see the class comment). */
+        void flush(boolean last) {
             if (inserts.isEmpty() && restates.isEmpty() && retractions.isEmpty()) {
                 return;
             }
+            boolean first = !recorded;
             jdbi.useTransaction(handle -> {
+                if (first || last) {
+                    record(handle, last);
+                }
                 if (!inserts.isEmpty()) {
                     PreparedBatch batch = handle.prepareBatch("""
                             INSERT INTO conversion (account_id, property_id, action_id, rule_version, dedupe_key, call_id, session_id,
@@ -203,9 +226,31 @@ public final class Reevaluation {
                     store.retract(handle, id, action.ruleVersion(), now);
                 }
             });
+            recorded = true;
             inserts.clear();
             restates.clear();
             retractions.clear();
+        }
+
+        void record(Handle handle) {
+            record(handle, true);
+        }
+
+        private void record(Handle handle, boolean complete) {
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("action_id", action.id());
+            details.put("rule_version", action.ruleVersion());
+            details.put("from", from);
+            details.put("to", to);
+            details.put("complete", complete);
+            if (complete) {
+                details.put("evaluated", evaluated);
+                details.put("created", created);
+                details.put("restated", restated);
+                details.put("retracted", retracted);
+                details.put("unchanged", unchanged);
+            }
+            audit.record(handle, actor, "conversion.reevaluate", "conversion_action", Long.toString(action.id()), details);
         }
 
         private static boolean sameAmount(Known known, ConversionRules.Decision made) {

@@ -1,9 +1,11 @@
 package io.calltrail.pool;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.JsonBody;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
 import io.javalin.http.Context;
@@ -21,7 +23,7 @@ public final class PoolHandlers {
     private static final Set<String> POOL_FIELDS = Set.of("property_id", "name", "idle_timeout_seconds", "linger_seconds",
             "overflow_policy", "fallback_number");
     private static final Set<String> NUMBER_FIELDS = Set.of("property_id", "number", "name", "provider", "forward_to",
-            "pool_id", "source_name", "whisper", "caller_id");
+            "pool_id", "source_name", "whisper", "caller_id", "record_calls", "recording_announcement");
     private static final Pattern PROVIDER = Pattern.compile("[a-z][a-z0-9_-]{1,31}");
 
     private final Jdbi jdbi;
@@ -32,9 +34,10 @@ public final class PoolHandlers {
     private final int defaultIdleSeconds;
     private final int defaultLingerSeconds;
     private final Runnable onChange;
+    private final AuditLog audit;
 
     public PoolHandlers(Jdbi jdbi, PoolStore store, PropertyStore properties, Leases leases, Clock clock,
-                        int defaultIdleSeconds, int defaultLingerSeconds, Runnable onChange) {
+                        int defaultIdleSeconds, int defaultLingerSeconds, Runnable onChange, AuditLog audit) {
         this.jdbi = jdbi;
         this.store = store;
         this.properties = properties;
@@ -43,6 +46,23 @@ public final class PoolHandlers {
         this.defaultIdleSeconds = defaultIdleSeconds;
         this.defaultLingerSeconds = defaultLingerSeconds;
         this.onChange = onChange;
+        this.audit = audit;
+    }
+
+
+    /** Turning recording on or off (or changing what callers hear first) is an entry of its own. */
+    private void recordRecording(Handle handle, Actor actor, TrackingNumber before, TrackingNumber after) {
+        boolean wasOn = before != null && before.recordCalls();
+        boolean announcementChanged = before != null && !before.recordingAnnouncement().equals(after.recordingAnnouncement());
+        if (wasOn == after.recordCalls() && !(after.recordCalls() && announcementChanged)) {
+            return;
+        }
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("number", after.e164());
+        details.put("record_calls", after.recordCalls());
+        details.put("was", wasOn);
+        details.put("recording_announcement", after.recordingAnnouncement());
+        audit.record(handle, actor, "recording.change", "tracking_number", Long.toString(after.id()), details);
     }
 
     public void listPools(Context ctx) {
@@ -59,13 +79,16 @@ public final class PoolHandlers {
 
     public void createPool(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         Pool created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
             Pool draft = readPool(body, property, new Pool(0, account.id(), property.id(), null, defaultIdleSeconds,
                     defaultLingerSeconds, Pool.OverflowPolicy.FALLBACK, null, clock.instant()));
-            return store.insertPool(handle, draft);
+            Pool inserted = store.insertPool(handle, draft);
+            audit.settingsChange(handle, actor, "pool", inserted.id(), "create", AuditLog.snapshot(inserted));
+            return inserted;
         }));
         onChange.run();
         ctx.status(201).json(created);
@@ -73,6 +96,7 @@ public final class PoolHandlers {
 
     public void updatePool(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "pool");
         jdbi.withHandle(handle -> store.pool(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("pool"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
@@ -83,6 +107,7 @@ public final class PoolHandlers {
             }
             Pool changed = readPool(body, property(handle, account, existing.propertyId()), existing);
             store.updatePool(handle, changed);
+            audit.settingsChange(handle, actor, "pool", id, "update", AuditLog.changed(existing, changed));
             return changed;
         }));
         onChange.run();
@@ -91,8 +116,16 @@ public final class PoolHandlers {
 
     public void deletePool(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "pool");
-        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.deletePool(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
+                    var existing = store.pool(handle, account.id(), id);
+                    if (existing.isEmpty() || !store.deletePool(handle, account.id(), id)) {
+                        return false;
+                    }
+                    audit.settingsChange(handle, actor, "pool", id, "delete", AuditLog.snapshot(existing.get()));
+                    return true;
+                }),
                 "the pool still has numbers, leases, rules or sessions; move its numbers out first");
         if (!deleted) {
             throw ApiError.notFound("pool");
@@ -144,13 +177,17 @@ public final class PoolHandlers {
 
     public void createNumber(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         TrackingNumber created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
             TrackingNumber draft = readNumber(handle, body, property, new TrackingNumber(0, account.id(), property.id(),
                     null, null, "twilio", null, null, null, clock.instant(), null, TrackingNumber.CallerId.CALLER));
-            return store.insertNumber(handle, draft);
+            TrackingNumber inserted = store.insertNumber(handle, draft);
+            audit.settingsChange(handle, actor, "tracking_number", inserted.id(), "create", AuditLog.snapshot(inserted));
+            recordRecording(handle, actor, null, inserted);
+            return inserted;
         }));
         onChange.run();
         ctx.status(201).json(created);
@@ -158,6 +195,7 @@ public final class PoolHandlers {
 
     public void updateNumber(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "tracking number");
         jdbi.withHandle(handle -> store.number(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("tracking number"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
@@ -168,7 +206,10 @@ public final class PoolHandlers {
             }
             TrackingNumber changed = readNumber(handle, body, property(handle, account, existing.propertyId()), existing);
             store.updateNumber(handle, changed, !java.util.Objects.equals(changed.poolId(), existing.poolId()), clock.instant());
-            return store.number(handle, account.id(), id).orElseThrow();
+            TrackingNumber saved = store.number(handle, account.id(), id).orElseThrow();
+            audit.settingsChange(handle, actor, "tracking_number", id, "update", AuditLog.changed(existing, saved));
+            recordRecording(handle, actor, existing, saved);
+            return saved;
         }));
         onChange.run();
         ctx.json(updated);
@@ -176,8 +217,16 @@ public final class PoolHandlers {
 
     public void deleteNumber(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "tracking number");
-        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.deleteNumber(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
+                    var existing = store.number(handle, account.id(), id);
+                    if (existing.isEmpty() || !store.deleteNumber(handle, account.id(), id)) {
+                        return false;
+                    }
+                    audit.settingsChange(handle, actor, "tracking_number", id, "delete", AuditLog.snapshot(existing.get()));
+                    return true;
+                }),
                 "the number has lease history, rules or sessions; take it out of its pool instead");
         if (!deleted) {
             throw ApiError.notFound("tracking number");
@@ -239,7 +288,16 @@ public final class PoolHandlers {
         }
         String whisper = body.has("whisper") ? body.optionalString("whisper", 200).orElse(null) : base.whisper();
         TrackingNumber.CallerId callerId = body.optionalEnum("caller_id", TrackingNumber.CallerId.class).orElse(base.callerId());
+        boolean record = body.optionalBoolean("record_calls").orElse(base.recordCalls());
+        String announcement = base.recordingAnnouncement();
+        if (body.has("recording_announcement")) {
+            announcement = body.optionalString("recording_announcement", 500).map(String::strip).orElse("");
+            if (announcement.isEmpty()) {
+                throw ApiError.invalid("recording_announcement", "recording_announcement must say that the call may be recorded "
+                        + "(1 to 500 characters); it is played before every recorded call");
+            }
+        }
         return new TrackingNumber(base.id(), base.accountId(), property.id(), e164, name, provider, forward, poolId, source,
-                base.createdAt(), whisper, callerId);
+                base.createdAt(), whisper, callerId, record, announcement);
     }
 }

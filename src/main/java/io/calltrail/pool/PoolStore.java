@@ -19,12 +19,14 @@ public final class PoolStore {
             rs.getString("name"), rs.getString("provider"), rs.getString("forward_to"),
             rs.getObject("pool_id") == null ? null : rs.getLong("pool_id"), rs.getString("source_name"),
             rs.getTimestamp("created_at").toInstant(), rs.getString("whisper"),
-            "tracking".equals(rs.getString("caller_id")) ? TrackingNumber.CallerId.TRACKING : TrackingNumber.CallerId.CALLER);
+            "tracking".equals(rs.getString("caller_id")) ? TrackingNumber.CallerId.TRACKING : TrackingNumber.CallerId.CALLER,
+            rs.getBoolean("record_calls"), rs.getString("recording_announcement"));
     private static final String POOL_COLUMNS = """
             id, account_id, property_id, name, idle_timeout_seconds, linger_seconds, overflow_policy, fallback_e164, created_at
             """;
     private static final String NUMBER_COLUMNS = """
-            id, account_id, property_id, e164, name, provider, forward_to, pool_id, source_name, created_at, whisper, caller_id
+            id, account_id, property_id, e164, name, provider, forward_to, pool_id, source_name, created_at, whisper, caller_id,
+            record_calls, recording_announcement
             """;
 
     public Pool insertPool(Handle handle, Pool pool) {
@@ -89,9 +91,12 @@ public final class PoolStore {
     public TrackingNumber insertNumber(Handle handle, TrackingNumber number) {
         long id = handle.createUpdate("""
                         INSERT INTO tracking_number (account_id, property_id, e164, name, provider, forward_to, pool_id,
-                                                     source_name, free_at, lease_version, created_at, whisper, caller_id)
+                                                     source_name, free_at, lease_version, created_at, whisper, caller_id,
+                                                     record_calls, recording_announcement)
                         VALUES (:account, :property, :e164, :name, :provider, :forward, :pool, :source, :now, 0, :now,
-                                :whisper, :callerId)""")
+                                :whisper, :callerId, :record, :announcement)""")
+                .bind("record", number.recordCalls())
+                .bind("announcement", number.recordingAnnouncement())
                 .bind("whisper", number.whisper())
                 .bind("callerId", number.callerId().toString())
                 .bind("account", number.accountId())
@@ -116,8 +121,11 @@ public final class PoolStore {
     public void updateNumber(Handle handle, TrackingNumber number, boolean poolChanged, Instant now) {
         handle.createUpdate("""
                         UPDATE tracking_number SET e164 = :e164, name = :name, provider = :provider, forward_to = :forward,
-                               pool_id = :pool, source_name = :source, whisper = :whisper, caller_id = :callerId
+                               pool_id = :pool, source_name = :source, whisper = :whisper, caller_id = :callerId,
+                               record_calls = :record, recording_announcement = :announcement
                          WHERE id = :id AND account_id = :account""")
+                .bind("record", number.recordCalls())
+                .bind("announcement", number.recordingAnnouncement())
                 .bind("whisper", number.whisper())
                 .bind("callerId", number.callerId().toString())
                 .bind("e164", number.e164())

@@ -1,5 +1,6 @@
 package io.calltrail.privacy;
 
+import io.calltrail.account.Actor;
 import io.calltrail.app.Json;
 import io.calltrail.phone.PhoneNumber;
 import java.nio.charset.StandardCharsets;
@@ -29,23 +30,31 @@ public final class Erasure {
     private final CallerCrypto crypto;
     private final ErasureLog erasureLog;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public Erasure(Jdbi jdbi, CallerCrypto crypto, ErasureLog erasureLog, Clock clock) {
+    public Erasure(Jdbi jdbi, CallerCrypto crypto, ErasureLog erasureLog, Clock clock, AuditLog audit) {
         this.jdbi = jdbi;
+        this.audit = audit;
         this.crypto = crypto;
         this.erasureLog = erasureLog;
         this.clock = clock;
     }
 
-    /** What was erased, by kind of row. */
-    public Map<String, Integer> erase(long accountId, PhoneNumber caller) {
+    /** What was erased, by kind of row; {@code audit} records the erasure in the same transaction. */
+    public Map<String, Integer> erase(long accountId, PhoneNumber caller, Audited audit) {
         String hash = crypto.hash(caller);
         erasureLog.append(new ErasureLog.Entry(accountId, hash));
         return jdbi.inTransaction(handle -> {
             Map<String, Integer> erased = scrub(handle, accountId, hash, forms(caller));
-            ErasureLog.insert(handle, new ErasureLog.Entry(accountId, hash), clock.instant(), Json.write(erased));
+            long entry = ErasureLog.insert(handle, new ErasureLog.Entry(accountId, hash), clock.instant(), Json.write(erased));
+            audit.record(handle, entry, erased);
             return erased;
         });
+    }
+
+    /** Writes the audit entry of an erasure: the erasure log's entry id and the counts, never the number or its hash. */
+    public interface Audited {
+        void record(Handle handle, long erasureLogId, Map<String, Integer> erased);
     }
 
     /**
@@ -66,6 +75,10 @@ public final class Erasure {
                     if (!ErasureLog.erased(handle, entry.callerHash())) {
                         ErasureLog.insert(handle, entry, clock.instant(), Json.write(erased));
                     }
+                    if (audit != null) {
+                        audit.record(handle, Actor.system(entry.accountId()), "privacy.erase", "erasure", null,
+                                Map.of("reason", "erased again after the database brought the caller back", "erased", erased));
+                    }
                 });
                 again++;
             }
@@ -82,6 +95,11 @@ public final class Erasure {
                 .bind("account", accountId).bind("hash", hash).mapTo(Long.class).list();
         erased.put("calls", calls.size());
         if (!calls.isEmpty()) {
+            // Calltrail keeps no audio: the provider does. Its references go, counted, so the operator deletes them there.
+            erased.put("recordings_at_provider", handle.createUpdate("""
+                            UPDATE phone_call SET recording_ref = NULL, recording_url = NULL
+                             WHERE id IN (<calls>) AND recording_ref IS NOT NULL""")
+                    .bindList("calls", calls).execute());
             handle.createUpdate("""
                             UPDATE phone_call SET caller_sealed = NULL, caller_hash = NULL, caller_masked = NULL, caller_city = NULL,
                                                   caller_state = NULL, caller_country = NULL

@@ -66,10 +66,10 @@ public final class ErasureLog {
         }
     }
 
-    static void insert(Handle handle, Entry entry, Instant now, String erased) {
-        handle.createUpdate("""
+    static long insert(Handle handle, Entry entry, Instant now, String erased) {
+        return handle.createUpdate("""
                         INSERT INTO erasure_log (account_id, caller_hash, erased_at, erased) VALUES (:account, :hash, :now, :erased)""")
                 .bind("account", entry.accountId()).bind("hash", entry.callerHash()).bind("now", now).bind("erased", erased)
-                .execute();
+                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
 }

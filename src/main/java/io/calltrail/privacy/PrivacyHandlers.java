@@ -1,6 +1,8 @@
 package io.calltrail.privacy;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
+import io.calltrail.account.Role;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.JsonBody;
@@ -20,9 +22,11 @@ public final class PrivacyHandlers {
     private final Erasure erasure;
     private final SubjectAccess subjects;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public PrivacyHandlers(Jdbi jdbi, Erasure erasure, SubjectAccess subjects, Clock clock) {
+    public PrivacyHandlers(Jdbi jdbi, Erasure erasure, SubjectAccess subjects, Clock clock, AuditLog audit) {
         this.jdbi = jdbi;
+        this.audit = audit;
         this.erasure = erasure;
         this.subjects = subjects;
         this.clock = clock;
@@ -30,22 +34,29 @@ public final class PrivacyHandlers {
 
     /** {"phone": "<any format>", "country": "US" (for numbers written without a country code)} */
     public void erase(Context ctx) {
-        Account account = Admin.account(ctx);
+        Actor actor = Admin.requireRole(ctx, Role.OWNER, Role.ADMIN);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("phone", "country"));
-        PhoneNumber caller = phone(account.id(), body.requiredString("phone", 64), body.optionalString("country", 2).orElse(null), "phone");
-        Map<String, Integer> erased = erasure.erase(account.id(), caller);
+        PhoneNumber caller = phone(actor.accountId(), body.requiredString("phone", 64), body.optionalString("country", 2).orElse(null), "phone");
+        Map<String, Integer> erased = erasure.erase(actor.accountId(), caller, (handle, entry, counts) ->
+                audit.record(handle, actor, "privacy.erase", "erasure", Long.toString(entry), Map.of("erased", counts)));
         ctx.json(Map.of("erased", erased, "caller", CallerCrypto.mask(caller)));
     }
 
     /** ?phone=...[&country=US] */
     public void subject(Context ctx) {
-        Account account = Admin.account(ctx);
+        Actor actor = Admin.requireRole(ctx, Role.OWNER, Role.ADMIN);
         String raw = ctx.queryParam("phone");
         if (raw == null || raw.isBlank()) {
             throw new ApiError(400, "invalid_query", "phone", "phone is required: the caller's number in any format");
         }
-        PhoneNumber caller = phone(account.id(), raw, ctx.queryParam("country"), "phone");
-        ctx.json(jdbi.withHandle(handle -> subjects.report(handle, account.id(), caller)));
+        PhoneNumber caller = phone(actor.accountId(), raw, ctx.queryParam("country"), "phone");
+        // reading everything about a person is itself worth a line in the audit log
+        ctx.json(jdbi.inTransaction(handle -> {
+            Map<String, Object> report = subjects.report(handle, actor.accountId(), caller);
+            audit.record(handle, actor, "privacy.subject_access", "caller", null,
+                    Map.of("calls", ((List<?>) report.get("calls")).size()));
+            return report;
+        }));
     }
 
     public void retention(Context ctx) {
@@ -55,13 +66,17 @@ public final class PrivacyHandlers {
 
     /** {"caller_number_days": 90, "records_months": 25} */
     public void setRetention(Context ctx) {
+        Actor actor = Admin.requireRole(ctx, Role.OWNER, Role.ADMIN);
         Account account = Admin.account(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("caller_number_days", "records_months"));
         Retention current = jdbi.withHandle(handle -> Retention.of(handle, account.id()));
         Retention changed = new Retention(
                 body.optionalInt("caller_number_days", 1, Retention.MAX_CALLER_NUMBER_DAYS).orElse(current.callerNumberDays()),
                 body.optionalInt("records_months", 1, Retention.MAX_RECORDS_MONTHS).orElse(current.recordsMonths()));
-        jdbi.useTransaction(handle -> Retention.set(handle, account.id(), changed, clock.instant()));
+        jdbi.useTransaction(handle -> {
+            Retention.set(handle, account.id(), changed, clock.instant());
+            audit.record(handle, actor, "settings.change", "retention", Long.toString(account.id()), AuditLog.changes(current, changed));
+        });
         ctx.json(changed);
     }
 

@@ -1,5 +1,6 @@
 package io.calltrail.privacy;
 
+import io.calltrail.account.Actor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,10 +67,15 @@ public final class Purge {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final AuditLog audit;
+    private final boolean fromCommandLine;
 
-    public Purge(Jdbi jdbi, Clock clock) {
+    /** @param fromCommandLine whether the entries name the command line or the server's daily job as the actor */
+    public Purge(Jdbi jdbi, Clock clock, AuditLog audit, boolean fromCommandLine) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.audit = audit;
+        this.fromCommandLine = fromCommandLine;
     }
 
     /** Runs now; each account in a transaction of its own, recorded in {@code purge_run}. */
@@ -78,7 +84,18 @@ public final class Purge {
         List<Long> accounts = jdbi.withHandle(handle -> handle.createQuery("SELECT id FROM account ORDER BY id").mapTo(Long.class).list());
         Map<Long, Map<String, Long>> byAccount = new LinkedHashMap<>();
         for (long account : accounts) {
-            byAccount.put(account, jdbi.inTransaction(handle -> purgeAccount(handle, account, now)));
+            byAccount.put(account, jdbi.inTransaction(handle -> {
+                Map<String, Long> removed = purgeAccount(handle, account, now);
+                Map<String, Long> some = new LinkedHashMap<>();
+                removed.forEach((kind, count) -> {
+                    if (count > 0) {
+                        some.put(kind, count);
+                    }
+                });
+                audit.record(handle, fromCommandLine ? Actor.cli(account) : Actor.system(account), "privacy.purge", "account",
+                        Long.toString(account), Map.of("removed", some, "retention", Retention.of(handle, account)));
+                return removed;
+            }));
         }
         long salts = jdbi.inTransaction(handle -> {
             long removed = handle.createUpdate("DELETE FROM visitor_salt WHERE created_at < :cutoff")

@@ -24,7 +24,7 @@ public final class SubjectAccess {
                         SELECT c.id, c.property_id, p.name AS property_name, c.started_at, c.answered_at, c.ended_at, c.ring_seconds,
                                c.talk_seconds, c.status, c.dialled_e164 AS number_dialled, c.forwarded_to, c.first_time_caller,
                                c.caller_city, c.caller_state, c.caller_country, c.attribution, c.confidence, c.attribution_reason,
-                               c.source_name, c.session_id, s.landing_url, s.referrer, s.utm_source, s.utm_medium, s.utm_campaign,
+                               c.source_name, c.session_id, c.recording_ref, c.recording_url, s.landing_url, s.referrer, s.utm_source, s.utm_medium, s.utm_campaign,
                                s.utm_term, s.gclid, s.gbraid, s.wbraid, s.msclkid
                           FROM phone_call c JOIN property p ON p.id = c.property_id
                           LEFT JOIN visit_session s ON s.id = c.session_id AND s.account_id = c.account_id

@@ -1,10 +1,12 @@
 package io.calltrail.property;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.JsonBody;
 import io.calltrail.phone.PhoneNumber;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.property.Property.AttributionModel;
 import io.javalin.http.Context;
 import java.security.SecureRandom;
@@ -32,14 +34,17 @@ public final class PropertyHandlers {
     private final PropertyStore store;
     private final Clock clock;
     private final Runnable onChange;
+    private final AuditLog audit;
 
     /** @param onChange called after every change, so cached tracking settings are reloaded */
-    public PropertyHandlers(Jdbi jdbi, PropertyStore store, Clock clock, Runnable onChange) {
+    public PropertyHandlers(Jdbi jdbi, PropertyStore store, Clock clock, Runnable onChange, AuditLog audit) {
         this.jdbi = jdbi;
         this.store = store;
         this.clock = clock;
         this.onChange = onChange;
+        this.audit = audit;
     }
+
 
     public void list(Context ctx) {
         ctx.json(store.list(Admin.account(ctx).id()));
@@ -52,6 +57,7 @@ public final class PropertyHandlers {
 
     public void create(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
         Instant now = clock.instant();
         Property draft = read(body, new Property(0, account.id(), null, null, List.of(), null, null, null,
@@ -60,7 +66,9 @@ public final class PropertyHandlers {
             if (store.publicKeyTaken(handle, draft.publicKey(), 0)) {
                 throw ApiError.conflict("public_key", "public_key '" + draft.publicKey() + "' is already in use");
             }
-            return store.insert(handle, draft);
+            Property inserted = store.insert(handle, draft);
+            audit.settingsChange(handle, actor, "property", inserted.id(), "create", AuditLog.snapshot(inserted));
+            return inserted;
         }));
         onChange.run();
         ctx.status(201).json(created);
@@ -68,6 +76,7 @@ public final class PropertyHandlers {
 
     public void update(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "property");
         store.get(account.id(), id).orElseThrow(() -> ApiError.notFound("property"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
@@ -77,7 +86,9 @@ public final class PropertyHandlers {
             if (store.publicKeyTaken(handle, changed.publicKey(), id)) {
                 throw ApiError.conflict("public_key", "public_key '" + changed.publicKey() + "' is already in use");
             }
-            return store.update(handle, changed, clock.instant());
+            Property saved = store.update(handle, changed, clock.instant());
+            audit.settingsChange(handle, actor, "property", id, "update", AuditLog.changed(existing, saved));
+            return saved;
         }));
         onChange.run();
         ctx.json(updated);
@@ -85,8 +96,16 @@ public final class PropertyHandlers {
 
     public void delete(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "property");
-        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.delete(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
+                    var existing = store.get(handle, account.id(), id);
+                    if (existing.isEmpty() || !store.delete(handle, account.id(), id)) {
+                        return false;
+                    }
+                    audit.settingsChange(handle, actor, "property", id, "delete", AuditLog.snapshot(existing.get()));
+                    return true;
+                }),
                 "the property still has target numbers, tracking numbers, pools, rules or sessions");
         if (!deleted) {
             throw ApiError.notFound("property");
@@ -109,6 +128,7 @@ public final class PropertyHandlers {
 
     public void createTarget(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(TARGET_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         TargetNumber created = Admin.writing(() -> jdbi.inTransaction(handle -> {
@@ -116,7 +136,9 @@ public final class PropertyHandlers {
                     .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
             String e164 = Admin.phone(body, "number", property.country());
             String label = body.optionalString("label", 200).orElse("Main number");
-            return store.insertTarget(handle, account.id(), property.id(), e164, label, clock.instant());
+            TargetNumber inserted = store.insertTarget(handle, account.id(), property.id(), e164, label, clock.instant());
+            audit.settingsChange(handle, actor, "target_number", inserted.id(), "create", AuditLog.snapshot(inserted));
+            return inserted;
         }));
         onChange.run();
         ctx.status(201).json(created);
@@ -124,6 +146,7 @@ public final class PropertyHandlers {
 
     public void updateTarget(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "target number");
         jdbi.withHandle(handle -> store.target(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("target number"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("number", "label"));
@@ -134,6 +157,7 @@ public final class PropertyHandlers {
             String label = body.optionalString("label", 200).orElse(existing.label());
             TargetNumber changed = new TargetNumber(id, account.id(), existing.propertyId(), e164, label, existing.createdAt());
             store.updateTarget(handle, changed);
+            audit.settingsChange(handle, actor, "target_number", id, "update", AuditLog.changed(existing, changed));
             return changed;
         }));
         onChange.run();
@@ -142,8 +166,16 @@ public final class PropertyHandlers {
 
     public void deleteTarget(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "target number");
-        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> store.deleteTarget(handle, account.id(), id)),
+        boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
+                    var existing = store.target(handle, account.id(), id);
+                    if (existing.isEmpty() || !store.deleteTarget(handle, account.id(), id)) {
+                        return false;
+                    }
+                    audit.settingsChange(handle, actor, "target_number", id, "delete", AuditLog.snapshot(existing.get()));
+                    return true;
+                }),
                 "the target number is still used by source rules or sessions");
         if (!deleted) {
             throw ApiError.notFound("target number");

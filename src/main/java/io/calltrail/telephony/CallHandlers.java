@@ -1,8 +1,11 @@
 package io.calltrail.telephony;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
+import io.calltrail.privacy.AuditLog;
+import io.calltrail.privacy.CallerCrypto;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -10,21 +13,58 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
-/** The account's calls, with callers masked; one call with its journey. */
+/** The account's calls, with callers masked; one call with its journey; the full number only to keys allowed to reveal it. */
 public final class CallHandlers {
     private static final String COLUMNS = """
             c.id, c.property_id, c.tracking_number_id, c.provider, c.provider_call_id, c.dialled_e164, c.forwarded_to,
             c.caller_masked, c.caller_city, c.caller_state, c.caller_country, c.started_at, c.answered_at, c.ended_at,
             c.ring_seconds, c.talk_seconds, c.status, c.first_time_caller, c.first_call_id, c.attribution, c.confidence,
-            c.attribution_reason, c.session_id, c.source_name
+            c.attribution_reason, c.session_id, c.source_name, c.recording_ref
             """;
 
     private final Jdbi jdbi;
     private final CallLogImport importer;
+    private final CallerCrypto crypto;
+    private final AuditLog audit;
 
-    public CallHandlers(Jdbi jdbi, CallLogImport importer) {
+    public CallHandlers(Jdbi jdbi, CallLogImport importer, CallerCrypto crypto, AuditLog audit) {
         this.jdbi = jdbi;
         this.importer = importer;
+        this.crypto = crypto;
+        this.audit = audit;
+    }
+
+    /**
+     * {@code POST /api/v1/calls/{id}/reveal}: the caller's full number, for keys with {@code can_reveal} only. The
+     * reveal is in the audit log before the number leaves: if the entry cannot be written, nothing is revealed.
+     */
+    public void reveal(Context ctx) {
+        Actor actor = Admin.actor(ctx);
+        if (!actor.canReveal()) {
+            throw Admin.forbidden("this API key may not reveal callers' numbers; an owner can create a key with can_reveal");
+        }
+        long id = Admin.pathId(ctx, "call");
+        String caller = jdbi.inTransaction(handle -> {
+            Map<String, Object> call = handle.createQuery("""
+                            SELECT caller_sealed, caller_masked FROM phone_call WHERE id = :id AND account_id = :account""")
+                    .bind("id", id).bind("account", actor.accountId()).mapToMap().findOne()
+                    .orElseThrow(() -> ApiError.notFound("call"));
+            String sealed = (String) call.get("caller_sealed");
+            if (sealed == null) {
+                throw new ApiError(404, "caller_not_stored", null, "caller number not stored: the call had no caller id, or "
+                        + "its number was removed (retention or erasure)");
+            }
+            String number = crypto.decrypt(actor.accountId(), sealed).e164();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("caller_masked", call.get("caller_masked"));
+            audit.record(handle, actor, "caller.reveal", "call", Long.toString(id), details);
+            return number;
+        });
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", id);
+        answer.put("caller", caller);
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(answer);
     }
 
     /**
@@ -53,8 +93,21 @@ public final class CallHandlers {
         });
         boolean allOrNothing = "true".equals(ctx.queryParam("all_or_nothing"));
         var reader = new java.io.InputStreamReader(ctx.req().getInputStream(), java.nio.charset.StandardCharsets.UTF_8);
-        CallLogImport.Result result = importer.run(property, format, reader, columns, allOrNothing);
+        Actor actor = Admin.actor(ctx);
+        CallLogImport.Result result = importer.run(property, format, reader, columns, allOrNothing,
+                (handle, stored) -> audit.record(handle, actor, "call.import", "property", Long.toString(property.id()),
+                        importDetails(format, stored)));
         ctx.status(result.rolledBack() ? 422 : 200).json(result);
+    }
+
+    /** What the audit log keeps of a call-log import: the format and the counts, never a line of the log. */
+    public static Map<String, Object> importDetails(CallLogImport.Format format, CallLogImport.Result stored) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("format", format.name().toLowerCase(java.util.Locale.ROOT));
+        details.put("imported", stored.imported());
+        details.put("duplicates", stored.duplicates());
+        details.put("skipped", stored.skipped());
+        return details;
     }
 
     /**
@@ -89,7 +142,8 @@ public final class CallHandlers {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "call");
         Map<String, Object> call = jdbi.withHandle(handle -> {
-            Map<String, Object> row = handle.createQuery("SELECT " + COLUMNS + " FROM phone_call c WHERE c.id = :id AND c.account_id = :account")
+            Map<String, Object> row = handle.createQuery("SELECT " + COLUMNS + """
+                            , c.recording_url FROM phone_call c WHERE c.id = :id AND c.account_id = :account""")
                     .bind("id", id).bind("account", account.id()).mapToMap().findOne()
                     .orElseThrow(() -> ApiError.notFound("call"));
             Map<String, Object> answer = new LinkedHashMap<>(row);

@@ -59,6 +59,15 @@ public final class CallLogImport {
 
     /** {@code columns} maps caller, dialled, start, answer, end, talk_seconds, status, id to CSV headers (CSV format only). */
     public Result run(Property property, Format format, Reader input, Map<String, String> columns, boolean allOrNothing) {
+        return run(property, format, input, columns, allOrNothing, (handle, result) -> { });
+    }
+
+    /**
+     * The same; {@code inTransaction} is called last in the transaction that stores the calls, with what it stored (the
+     * audit entry of the import goes there, so it exists exactly when the calls do).
+     */
+    public Result run(Property property, Format format, Reader input, Map<String, String> columns, boolean allOrNothing,
+                      java.util.function.BiConsumer<org.jdbi.v3.core.Handle, Result> inTransaction) {
         ZoneId zone = ZoneId.of(property.timeZone());
         List<Problem> problems = new ArrayList<>();
         List<Map.Entry<Integer, Row>> rows = new ArrayList<>();
@@ -139,6 +148,7 @@ public final class CallLogImport {
                 recorder.completed(handle, provider, row.id());
                 counts[0]++;
             }
+            inTransaction.accept(handle, new Result(counts[0], counts[1], problems.size(), List.copyOf(problems), false));
         });
         problems.sort(java.util.Comparator.comparingInt(Problem::line));
         return new Result(counts[0], counts[1], problems.size(), problems, false);

@@ -41,7 +41,12 @@ public final class CallRecorder implements AutoCloseable {
                   long atMillis) {
     }
 
-    record Fact(Start start, Status status) {
+    /** The provider's reference to a finished recording of the call: its id and where it keeps the audio, never the audio. */
+    record Recording(String provider, String sid, long account, String recordingSid, String recordingUrl, long atMillis) {
+    }
+
+    /** One of start, status or recording; facts spooled before recordings existed have none. */
+    record Fact(Start start, Status status, Recording recording) {
     }
 
     public CallRecorder(Jdbi jdbi, Leases leases, RoutingTable routes, Path spoolDir,
@@ -79,7 +84,7 @@ public final class CallRecorder implements AutoCloseable {
     }
 
     private static String sidOf(Fact fact) {
-        return fact.start() != null ? fact.start().sid() : fact.status().sid();
+        return fact.start() != null ? fact.start().sid() : fact.status() != null ? fact.status().sid() : fact.recording().sid();
     }
 
     public boolean awaitLoaded(Duration timeout) {
@@ -100,8 +105,10 @@ public final class CallRecorder implements AutoCloseable {
                 jdbi.useTransaction(handle -> {
                     if (fact.start() != null) {
                         store.start(handle, fact.start());
-                    } else {
+                    } else if (fact.status() != null) {
                         store.status(handle, fact.status());
+                    } else {
+                        store.recording(handle, fact.recording());
                     }
                 });
             } catch (RuntimeException e) {
@@ -109,8 +116,7 @@ public final class CallRecorder implements AutoCloseable {
                     throw e; // the database is away: the spool keeps the fact and tries again
                 }
                 // A fact the database refuses for good must not block every call behind it.
-                log.error("call fact for {} could not be stored and is skipped",
-                        fact.start() != null ? fact.start().sid() : fact.status().sid(), e);
+                log.error("call fact for {} could not be stored and is skipped", sidOf(fact), e);
             }
         }
     }

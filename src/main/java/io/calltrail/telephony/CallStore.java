@@ -162,6 +162,19 @@ final class CallStore {
         }
     }
 
+    /** Keeps the provider's recording reference on the call; a repeated callback writes the same again. */
+    void recording(Handle handle, CallRecorder.Recording recording) {
+        int updated = handle.createUpdate("""
+                        UPDATE phone_call SET recording_ref = :ref, recording_url = :url
+                         WHERE provider = :provider AND provider_call_id = :sid AND account_id = :account""")
+                .bind("ref", recording.recordingSid()).bind("url", recording.recordingUrl())
+                .bind("provider", recording.provider()).bind("sid", recording.sid()).bind("account", recording.account())
+                .execute();
+        if (updated == 0) {
+            log.warn("recording {} for an unknown call {}", recording.recordingSid(), recording.sid());
+        }
+    }
+
     private static Instant instant(Object value) {
         if (value == null) {
             return null;

@@ -20,10 +20,13 @@ public final class RoutingTable {
     private final CallerCrypto crypto;
     private volatile Table table = new Table(Map.of(), Map.of());
 
-    /** One tracking number's route, with the credentials that sign its provider's webhooks. */
+    /**
+     * One tracking number's route, with the credentials that sign its provider's webhooks, and whether its calls are
+     * recorded (then callers first hear {@code recordingAnnouncement}).
+     */
     public record Route(long numberId, long accountId, long propertyId, String e164, String forwardTo, String provider,
                         Long poolId, String sourceName, String providerAccountSid, String authToken, String whisper,
-                        boolean showTrackingNumber) {
+                        boolean showTrackingNumber, boolean recordCalls, String recordingAnnouncement) {
     }
 
     private record Table(Map<String, Route> byE164, Map<Long, Route> byId) {
@@ -47,7 +50,8 @@ public final class RoutingTable {
         try {
             List<Route> routes = jdbi.withHandle(handle -> handle.createQuery("""
                             SELECT n.id, n.account_id, n.property_id, n.e164, n.forward_to, n.provider, n.pool_id, n.source_name,
-                                   n.whisper, n.caller_id, c.account_sid, c.auth_token_sealed
+                                   n.whisper, n.caller_id, n.record_calls, n.recording_announcement, c.account_sid,
+                                   c.auth_token_sealed
                               FROM tracking_number n
                               LEFT JOIN provider_credential c ON c.account_id = n.account_id AND c.provider = n.provider""")
                     .map((rs, ctx) -> new Route(rs.getLong("id"), rs.getLong("account_id"), rs.getLong("property_id"),
@@ -55,7 +59,8 @@ public final class RoutingTable {
                             rs.getObject("pool_id", Long.class), rs.getString("source_name"), rs.getString("account_sid"),
                             rs.getString("auth_token_sealed") == null ? null
                                     : crypto.unseal(rs.getLong("account_id"), "provider-token", rs.getString("auth_token_sealed")),
-                            rs.getString("whisper"), "tracking".equals(rs.getString("caller_id"))))
+                            rs.getString("whisper"), "tracking".equals(rs.getString("caller_id")), rs.getBoolean("record_calls"),
+                            rs.getString("recording_announcement")))
                     .list());
             Map<String, Route> byE164 = new HashMap<>();
             Map<Long, Route> byId = new HashMap<>();

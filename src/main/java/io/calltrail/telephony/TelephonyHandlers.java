@@ -58,13 +58,40 @@ public final class TelephonyHandlers {
                 clip(first(form, "FromCity")), clip(first(form, "FromState")), clip(first(form, "FromCountry")),
                 clock.millis());
         // Fail open: the caller is connected at once, whether or not (and before) the call is on disk.
-        recorder.recordAfterwards(new CallRecorder.Fact(start, null));
+        recorder.recordAfterwards(new CallRecorder.Fact(start, null, null));
         String query = "?n=" + route.numberId();
         String base = publicUrl.get();
         twiml(ctx, Twiml.dial(route.forwardTo(), base + "/telephony/twilio/dial-status" + query,
                 base + "/telephony/twilio/call-status" + query, RING_TIMEOUT_SECONDS,
                 route.showTrackingNumber() ? route.e164() : null,
-                route.whisper() == null ? null : base + "/telephony/twilio/whisper" + query));
+                route.whisper() == null ? null : base + "/telephony/twilio/whisper" + query,
+                route.recordCalls()
+                        ? new Twiml.Recording(route.recordingAnnouncement(), base + "/telephony/twilio/recording-status" + query)
+                        : null));
+    }
+
+    /**
+     * The provider's report of a finished recording (numbers with recording on only). Only its reference is kept:
+     * the recording's id and the provider's URL for it. Calltrail never fetches or stores audio.
+     */
+    public void recordingStatus(Context ctx) {
+        Map<String, List<String>> form = ctx.formParamMap();
+        RoutingTable.Route route = routeFromQuery(ctx);
+        verify(ctx, route, form);
+        String status = first(form, "RecordingStatus");
+        if (status == null || status.equals("completed")) {
+            String call = first(form, "ParentCallSid") != null ? first(form, "ParentCallSid") : required(form, "CallSid");
+            String url = first(form, "RecordingUrl");
+            if (url != null && (url.length() > 2048 || !(url.startsWith("https://") || url.startsWith("http://")))) {
+                throw ApiError.invalid("RecordingUrl", "RecordingUrl must be an http(s) URL of at most 2048 characters");
+            }
+            boolean stored = recorder.record(new CallRecorder.Fact(null, null, new CallRecorder.Recording(route.provider(), call,
+                    route.accountId(), required(form, "RecordingSid"), url, clock.millis())));
+            if (!stored) {
+                throw new ApiError(503, "unavailable", null, "the recording reference could not be stored; retry");
+            }
+        }
+        ctx.status(204);
     }
 
     /** Played to the business when it answers: the number's whisper, so staff know where the call came from. */
@@ -82,7 +109,7 @@ public final class TelephonyHandlers {
         verify(ctx, route, form);
         String status = required(form, "DialCallStatus");
         recorder.record(new CallRecorder.Fact(null, new CallRecorder.Status(route.provider(), required(form, "CallSid"),
-                route.accountId(), "dial:" + status, status, integer(form, "DialCallDuration"), clock.millis())));
+                route.accountId(), "dial:" + status, status, integer(form, "DialCallDuration"), clock.millis()), null));
         twiml(ctx, Twiml.empty());
     }
 
@@ -96,7 +123,7 @@ public final class TelephonyHandlers {
         String sequence = first(form, "SequenceNumber");
         recorder.record(new CallRecorder.Fact(null, new CallRecorder.Status(route.provider(), parent, route.accountId(),
                 "status:" + status + (sequence == null ? "" : ":" + sequence), status, integer(form, "CallDuration"),
-                clock.millis())));
+                clock.millis()), null));
         ctx.status(204);
     }
 

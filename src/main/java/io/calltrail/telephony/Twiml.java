@@ -13,18 +13,37 @@ final class Twiml {
     }
 
     /**
-     * Forwards the call; no recording. Ring timeout in seconds; {@code callerId} (or null: the caller's
-     * own) is what the business sees; {@code whisperUrl} (or null) is played to the business on answer.
+     * Recording of a forwarded call: what the caller hears first, and where the provider reports the finished
+     * recording. Both parties are recorded, each on a channel of its own, from the moment the business answers.
+     */
+    record Recording(String announcement, String statusCallbackUrl) {
+    }
+
+    /**
+     * Forwards the call. Ring timeout in seconds; {@code callerId} (or null: the caller's own) is what the
+     * business sees; {@code whisperUrl} (or null) is played to the business on answer; {@code recording} (or
+     * null, the default: not recorded) first plays its announcement, then records the forwarded call.
      */
     static String dial(String forwardTo, String actionUrl, String statusUrl, int timeoutSeconds, String callerId,
-                       String whisperUrl) {
+                       String whisperUrl, Recording recording) {
         return write(xml -> {
+            if (recording != null) {
+                xml.writeStartElement("Say");
+                xml.writeCharacters(recording.announcement());
+                xml.writeEndElement();
+            }
             xml.writeStartElement("Dial");
             xml.writeAttribute("answerOnBridge", "true");
             xml.writeAttribute("action", actionUrl);
             xml.writeAttribute("timeout", Integer.toString(timeoutSeconds));
             if (callerId != null) {
                 xml.writeAttribute("callerId", callerId);
+            }
+            if (recording != null) {
+                xml.writeAttribute("record", "record-from-answer-dual");
+                xml.writeAttribute("recordingStatusCallback", recording.statusCallbackUrl());
+                xml.writeAttribute("recordingStatusCallbackMethod", "POST");
+                xml.writeAttribute("recordingStatusCallbackEvent", "completed");
             }
             xml.writeStartElement("Number");
             if (whisperUrl != null) {
@@ -38,7 +57,7 @@ final class Twiml {
         });
     }
 
-    /** Plain forwarding for the fallback URL: no callbacks, nothing that needs this server later. */
+    /** Plain forwarding for the fallback URL: no callbacks, no recording, nothing that needs this server later. */
     static String forward(String forwardTo) {
         return write(xml -> {
             xml.writeStartElement("Dial");

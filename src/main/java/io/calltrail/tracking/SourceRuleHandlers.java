@@ -3,12 +3,14 @@ package io.calltrail.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.JsonBody;
 import io.calltrail.pool.Pool;
 import io.calltrail.pool.PoolStore;
 import io.calltrail.pool.TrackingNumber;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
 import io.calltrail.property.TargetNumber;
@@ -34,16 +36,19 @@ public final class SourceRuleHandlers {
     private final PoolStore pools;
     private final Clock clock;
     private final Runnable onChange;
+    private final AuditLog audit;
 
     public SourceRuleHandlers(Jdbi jdbi, SourceRuleStore store, PropertyStore properties, PoolStore pools, Clock clock,
-                              Runnable onChange) {
+                              Runnable onChange, AuditLog audit) {
         this.jdbi = jdbi;
         this.store = store;
         this.properties = properties;
         this.pools = pools;
         this.clock = clock;
         this.onChange = onChange;
+        this.audit = audit;
     }
+
 
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
@@ -59,6 +64,7 @@ public final class SourceRuleHandlers {
 
     public void create(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         SourceRule created = Admin.writing(() -> jdbi.inTransaction(handle -> {
@@ -66,7 +72,9 @@ public final class SourceRuleHandlers {
                     .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
             SourceRule base = new SourceRule(0, account.id(), property.id(), store.nextOrdinal(handle, account.id(), property.id()),
                     null, List.of(), null, null, null, null, clock.instant());
-            return store.insert(handle, read(handle, body, base));
+            SourceRule inserted = store.insert(handle, read(handle, body, base));
+            audit.settingsChange(handle, actor, "source_rule", inserted.id(), "create", AuditLog.snapshot(inserted));
+            return inserted;
         }));
         onChange.run();
         ctx.status(201).json(created);
@@ -74,6 +82,7 @@ public final class SourceRuleHandlers {
 
     public void update(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "source rule");
         jdbi.withHandle(handle -> store.rule(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("source rule"));
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
@@ -84,7 +93,9 @@ public final class SourceRuleHandlers {
             }
             SourceRule changed = read(handle, body, existing);
             store.update(handle, changed);
-            return store.rule(handle, account.id(), id).orElseThrow();
+            SourceRule saved = store.rule(handle, account.id(), id).orElseThrow();
+            audit.settingsChange(handle, actor, "source_rule", id, "update", AuditLog.changed(existing, saved));
+            return saved;
         }));
         onChange.run();
         ctx.json(updated);
@@ -92,8 +103,16 @@ public final class SourceRuleHandlers {
 
     public void delete(Context ctx) {
         Account account = Admin.account(ctx);
+        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "source rule");
-        if (!jdbi.inTransaction(handle -> store.delete(handle, account.id(), id))) {
+        if (!jdbi.inTransaction(handle -> {
+            var existing = store.rule(handle, account.id(), id);
+            if (existing.isEmpty() || !store.delete(handle, account.id(), id)) {
+                return false;
+            }
+            audit.settingsChange(handle, actor, "source_rule", id, "delete", AuditLog.snapshot(existing.get()));
+            return true;
+        })) {
             throw ApiError.notFound("source rule");
         }
         onChange.run();

@@ -137,6 +137,9 @@ class ErasureEndToEndTest {
         assertThat(erased.at("/erased/calls").asInt()).isEqualTo(4);
         assertThat(erased.at("/erased/outcomes").asInt()).isEqualTo(1);
         assertThat(erased.at("/erased/deliveries_dropped").asInt()).isEqualTo(1);
+        JsonNode audited = server.api("GET", "/api/v1/audit?action=privacy.erase", key, null).json();
+        assertThat(audited).hasSize(1);
+        assertThat(audited.get(0).get("actor").asText()).startsWith("api-key:");
 
         List<String> needles = new ArrayList<>(forms(CALLER));
         assertThat(scan(needles, null)).isEmpty();

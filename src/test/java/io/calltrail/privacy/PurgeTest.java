@@ -74,7 +74,7 @@ class PurgeTest {
         cases.add(delivery(jdbi, defaults, "still pending past 25 months: kept", RECORDS.minus(SECOND), "pending", true));
         cases.add(delivery(jdbi, defaults, "delivered within 25 months: kept", RECORDS.plus(SECOND), "delivered", true));
 
-        Purge.Report report = new Purge(jdbi, MutableClock.at(NOW.toString())).run();
+        Purge.Report report = new Purge(jdbi, MutableClock.at(NOW.toString()), new AuditLog(MutableClock.at(NOW.toString())), true).run();
 
         jdbi.useHandle(handle -> {
             for (Case c : cases) {
@@ -96,7 +96,7 @@ class PurgeTest {
         assertThat(recorded).containsEntry("calls", 1L).containsEntry("caller_numbers", 4L).containsEntry("visitor_salts", 1L);
 
         // a second run finds nothing more to remove
-        Purge.Report again = new Purge(jdbi, MutableClock.at(NOW.toString())).run();
+        Purge.Report again = new Purge(jdbi, MutableClock.at(NOW.toString()), new AuditLog(MutableClock.at(NOW.toString())), true).run();
         assertThat(again.byAccount().values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum()).isZero();
     }
 

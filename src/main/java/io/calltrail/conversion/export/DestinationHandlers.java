@@ -1,9 +1,11 @@
 package io.calltrail.conversion.export;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.JsonBody;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.privacy.CallerCrypto;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
@@ -28,9 +30,11 @@ public final class DestinationHandlers {
     private final Clock clock;
     private final PropertyStore properties;
     private final DestinationStore store = new DestinationStore();
+    private final AuditLog audit;
 
-    public DestinationHandlers(Jdbi jdbi, CallerCrypto crypto, Clock clock) {
+    public DestinationHandlers(Jdbi jdbi, CallerCrypto crypto, Clock clock, AuditLog audit) {
         this.jdbi = jdbi;
+        this.audit = audit;
         this.crypto = crypto;
         this.clock = clock;
         this.properties = new PropertyStore(jdbi);
@@ -69,8 +73,10 @@ public final class DestinationHandlers {
         }
         String credential = body.optionalString("credential", 4096).orElse(null);
         String ref = accountRef;
+        Actor actor = Admin.actor(ctx);
         jdbi.useTransaction(handle -> {
-            boolean exists = store.find(handle, account.id(), property.id(), destination).isPresent();
+            var before = store.find(handle, account.id(), property.id(), destination);
+            boolean exists = before.isPresent();
             if (credential == null && !exists) {
                 throw ApiError.invalid("credential", destination == Destination.GA4
                         ? "credential is required: the Measurement Protocol API secret of the GA4 data stream"
@@ -78,6 +84,16 @@ public final class DestinationHandlers {
             }
             store.put(handle, account.id(), property.id(), destination, endpoint, ref,
                     credential == null ? null : crypto.seal(account.id(), HttpDestinations.CREDENTIAL_PURPOSE, credential), clock.instant());
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("operation", exists ? "update" : "create");
+            details.put("property_id", property.id());
+            details.put("destination", destination.toString());
+            details.put("changes", AuditLog.changes(before.map(DestinationHandlers::view).orElse(null),
+                    view(store.find(handle, account.id(), property.id(), destination).orElseThrow())));
+            details.put("credential_replaced", credential != null);
+            // a new credential is a credential change; the rest of a destination is a setting
+            audit.record(handle, actor, credential != null ? "credential.change" : "settings.change", "export_destination",
+                    property.id() + "/" + destination, details);
         });
         ctx.json(view(jdbi.withHandle(handle -> store.find(handle, account.id(), property.id(), destination)).orElseThrow()));
     }
@@ -86,7 +102,15 @@ public final class DestinationHandlers {
         Account account = Admin.account(ctx);
         Property property = property(ctx, account);
         Destination destination = httpDestination(ctx);
-        if (!jdbi.inTransaction(handle -> store.delete(handle, account.id(), property.id(), destination))) {
+        Actor actor = Admin.actor(ctx);
+        if (!jdbi.inTransaction(handle -> {
+            if (!store.delete(handle, account.id(), property.id(), destination)) {
+                return false;
+            }
+            audit.record(handle, actor, "credential.change", "export_destination", property.id() + "/" + destination,
+                    Map.of("operation", "delete", "property_id", property.id(), "destination", destination.toString()));
+            return true;
+        })) {
             throw ApiError.notFound("destination " + destination);
         }
         ctx.status(204);

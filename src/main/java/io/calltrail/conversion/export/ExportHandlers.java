@@ -1,6 +1,8 @@
 package io.calltrail.conversion.export;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
+import io.calltrail.account.Role;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.property.Property;
@@ -28,6 +30,8 @@ public final class ExportHandlers {
     /** GET /api/v1/exports/{destination}.csv?property=ID[&since=ISO][&preview=true] */
     public void csv(Context ctx) throws java.io.IOException {
         Account account = Admin.account(ctx);
+        // a file run marks conversions as sent (a write), and even a preview holds callers' numbers: not for viewers
+        Actor actor = Admin.requireRole(ctx, Role.OWNER, Role.ADMIN);
         Destination destination = destination(ctx);
         if (!destination.file()) {
             throw ApiError.notFound("file export " + destination + " (it is sent over HTTP: POST /api/v1/exports/" + destination + ")");
@@ -38,10 +42,10 @@ public final class ExportHandlers {
         ctx.contentType("text/csv; charset=utf-8");
         if ("true".equals(ctx.queryParam("preview"))) {
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + "-preview.csv\"");
-            ctx.result(exports.preview(property, destination, since).getBytes(StandardCharsets.UTF_8));
+            ctx.result(exports.preview(actor, property, destination, since).getBytes(StandardCharsets.UTF_8));
             return;
         }
-        Exports.Report report = exports.exportFile(property, destination, since, (runs, csv) -> {
+        Exports.Report report = exports.exportFile(actor, property, destination, since, (runs, csv) -> {
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + "-run" + runs.get(runs.size() - 1) + ".csv\"");
             ctx.header("Calltrail-Export-Run", String.valueOf(runs.get(runs.size() - 1)));
             ctx.result(csv.getBytes(StandardCharsets.UTF_8));
@@ -59,7 +63,7 @@ public final class ExportHandlers {
         }
         Property property = property(ctx, account);
         try {
-            ctx.json(exports.exportHttp(property, destination, Admin.queryInstant(ctx, "since", null)));
+            ctx.json(exports.exportHttp(Admin.actor(ctx), property, destination, Admin.queryInstant(ctx, "since", null)));
         } catch (Exports.NotConfigured e) {
             throw new ApiError(409, "not_configured", "destination", e.getMessage() + ": PUT /api/v1/properties/" + property.id()
                     + "/destinations/" + destination + " first");

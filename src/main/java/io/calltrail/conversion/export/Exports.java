@@ -1,7 +1,9 @@
 package io.calltrail.conversion.export;
 
+import io.calltrail.account.Actor;
 import io.calltrail.app.Json;
 import io.calltrail.phone.PhoneNumber;
+import io.calltrail.privacy.AuditLog;
 import io.calltrail.privacy.CallerCrypto;
 import io.calltrail.property.Property;
 import java.time.Clock;
@@ -17,7 +19,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Runs exports: each conversion goes once to each destination (again only as a restatement), consent hold-backs are
- * recorded and counted, and a run whose file was never delivered is delivered again with the next one.
+ * recorded and counted, and a run whose file was never delivered is delivered again with the next one. Every run is
+ * in the audit log ({@code export.run}), written with the run itself.
  */
 public final class Exports {
     /** Queues what an HTTP destination is sent, in the transaction that marks the conversions as sent. */
@@ -50,9 +53,11 @@ public final class Exports {
     private final Clock clock;
     private final HttpSender sender;
     private final ExportStore store = new ExportStore();
+    private final AuditLog audit;
 
-    public Exports(Jdbi jdbi, CallerCrypto crypto, Clock clock, HttpSender sender) {
+    public Exports(Jdbi jdbi, CallerCrypto crypto, Clock clock, HttpSender sender, AuditLog audit) {
         this.jdbi = jdbi;
+        this.audit = audit;
         this.crypto = crypto;
         this.clock = clock;
         this.sender = sender;
@@ -62,11 +67,12 @@ public final class Exports {
      * Exports what is due at a file destination: marks it in one transaction, hands the file to {@code sink}, then
      * records the delivery. A crash between the two leaves the run undelivered; the next export delivers it again.
      */
-    public Report exportFile(Property property, Destination destination, Instant since, FileSink sink) throws java.io.IOException {
+    public Report exportFile(Actor actor, Property property, Destination destination, Instant since, FileSink sink)
+            throws java.io.IOException {
         if (!destination.file()) {
             throw new IllegalArgumentException(destination + " is not a file destination");
         }
-        Prepared prepared = jdbi.inTransaction(handle -> prepare(handle, property, destination, since));
+        Prepared prepared = jdbi.inTransaction(handle -> prepare(handle, actor, property, destination, since));
         String csv = jdbi.withHandle(handle -> CsvFiles.render(destination, ZoneId.of(property.timeZone()),
                 store.sentBy(handle, prepared.runs()), opener()));
         sink.accept(prepared.runs(), csv);
@@ -74,21 +80,25 @@ public final class Exports {
         return prepared.report();
     }
 
-    /** What a file export would hold now, changing nothing. */
-    public String preview(Property property, Destination destination, Instant since) {
-        return jdbi.withHandle(handle -> {
+    /** What a file export would hold now, changing nothing but the audit log ({@code export.preview}). */
+    public String preview(Actor actor, Property property, Destination destination, Instant since) {
+        String csv = jdbi.withHandle(handle -> {
             handle.begin();
             try {
-                Prepared prepared = prepare(handle, property, destination, since);
+                Prepared prepared = prepare(handle, null, property, destination, since);
                 return CsvFiles.render(destination, ZoneId.of(property.timeZone()), store.sentBy(handle, prepared.runs()), opener());
             } finally {
                 handle.rollback();
             }
         });
+        // a preview holds what the export would send (callers' numbers included), so who looked is recorded
+        jdbi.useTransaction(handle -> audit.record(handle, actor, "export.preview", "property", Long.toString(property.id()),
+                Map.of("destination", destination.toString(), "property_id", property.id())));
+        return csv;
     }
 
     /** Queues what is due at an HTTP destination; the outbox sends it, retrying until the destination takes it. */
-    public Report exportHttp(Property property, Destination destination, Instant since) {
+    public Report exportHttp(Actor actor, Property property, Destination destination, Instant since) {
         if (destination.file()) {
             throw new IllegalArgumentException(destination + " is a file destination");
         }
@@ -96,7 +106,7 @@ public final class Exports {
             if (!sender.configured(handle, property, destination)) {
                 throw new NotConfigured(destination);
             }
-            Prepared prepared = prepare(handle, property, destination, since);
+            Prepared prepared = prepare(handle, actor, property, destination, since);
             List<ExportRow> rows = store.sentBy(handle, prepared.runs());
             if (!rows.isEmpty()) {
                 sender.send(handle, property, destination, rows);
@@ -109,7 +119,8 @@ public final class Exports {
     private record Prepared(List<Long> runs, Report report) {
     }
 
-    private Prepared prepare(Handle handle, Property property, Destination destination, Instant since) {
+    /** Marks what is due in a new run; with an actor (not for a preview), records the run in the audit log. */
+    private Prepared prepare(Handle handle, Actor actor, Property property, Destination destination, Instant since) {
         Instant from = since == null ? Instant.EPOCH : since;
         List<Long> undelivered = store.undeliveredRuns(handle, property.id(), destination);
         List<ExportRow> due = destination.kind() == Destination.Kind.RESTATEMENTS
@@ -147,7 +158,22 @@ public final class Exports {
         List<Long> runs = new ArrayList<>(undelivered);
         runs.add(runId);
         int redelivered = undelivered.isEmpty() ? 0 : store.sentBy(handle, undelivered).size();
-        return new Prepared(runs, new Report(destination, runId, runs, sending.size(), redelivered, held, notApplicable, waiting));
+        Report report = new Report(destination, runId, runs, sending.size(), redelivered, held, notApplicable, waiting);
+        if (actor != null) {
+            Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("destination", destination.toString());
+            details.put("property_id", property.id());
+            details.put("run_id", runId);
+            details.put("since", since);
+            details.put("sent", report.sent());
+            details.put("redelivered", redelivered);
+            details.put("runs_delivered", runs);
+            details.put("held_back", held);
+            details.put("held_back_total", held.values().stream().mapToInt(Integer::intValue).sum());
+            details.put("not_applicable", notApplicable);
+            audit.record(handle, actor, "export.run", "export_run", Long.toString(runId), details);
+        }
+        return new Prepared(runs, report);
     }
 
     private Function<ExportRow, PhoneNumber> opener() {

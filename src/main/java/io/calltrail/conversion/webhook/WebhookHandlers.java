@@ -1,11 +1,13 @@
 package io.calltrail.conversion.webhook;
 
 import io.calltrail.account.Account;
+import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.Json;
 import io.calltrail.app.JsonBody;
 import io.calltrail.conversion.delivery.DeliveryReport;
+import io.calltrail.privacy.AuditLog;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,9 +27,11 @@ public final class WebhookHandlers {
     private final Jdbi jdbi;
     private final Webhooks webhooks;
     private final WebhookStore store = new WebhookStore();
+    private final AuditLog audit;
 
-    public WebhookHandlers(Jdbi jdbi, Webhooks webhooks) {
+    public WebhookHandlers(Jdbi jdbi, Webhooks webhooks, AuditLog audit) {
         this.jdbi = jdbi;
+        this.audit = audit;
         this.webhooks = webhooks;
     }
 
@@ -52,7 +56,12 @@ public final class WebhookHandlers {
         }
         List<String> events = events(body);
         boolean active = body.optionalBoolean("active").orElse(true);
-        Webhooks.WithSecret created = jdbi.inTransaction(handle -> webhooks.create(handle, account.id(), url, events, active));
+        Actor actor = Admin.actor(ctx);
+        Webhooks.WithSecret created = jdbi.inTransaction(handle -> {
+            Webhooks.WithSecret made = webhooks.create(handle, account.id(), url, events, active);
+            recordChange(handle, actor, made.endpoint().id(), "create", auditView(made.endpoint()));
+            return made;
+        });
         ctx.status(201).json(withSecret(created));
     }
 
@@ -60,20 +69,31 @@ public final class WebhookHandlers {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "webhook");
         JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
+        Actor actor = Admin.actor(ctx);
         ctx.json(jdbi.inTransaction(handle -> {
             WebhookEndpoint existing = store.get(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("webhook"));
             String url = body.has("url") ? url(body) : existing.url();
             List<String> events = body.has("events") ? events(body) : existing.events();
             boolean active = body.optionalBoolean("active").orElse(existing.active());
-            return webhooks.update(handle, new WebhookEndpoint(id, account.id(), url, events, active, existing.createdAt(),
-                    existing.updatedAt()));
+            WebhookEndpoint saved = webhooks.update(handle, new WebhookEndpoint(id, account.id(), url, events, active,
+                    existing.createdAt(), existing.updatedAt()));
+            recordChange(handle, actor, id, "update", AuditLog.changed(auditView(existing), auditView(saved)));
+            return saved;
         }));
     }
 
     public void delete(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "webhook");
-        if (!jdbi.inTransaction(handle -> webhooks.delete(handle, account.id(), id))) {
+        Actor actor = Admin.actor(ctx);
+        if (!jdbi.inTransaction(handle -> {
+            var existing = store.get(handle, account.id(), id);
+            if (existing.isEmpty() || !webhooks.delete(handle, account.id(), id)) {
+                return false;
+            }
+            recordChange(handle, actor, id, "delete", auditView(existing.get()));
+            return true;
+        })) {
             throw ApiError.notFound("webhook");
         }
         ctx.status(204);
@@ -86,8 +106,14 @@ public final class WebhookHandlers {
         if (!ctx.body().isBlank()) {
             JsonBody.of(ctx.body()).allowOnly(Set.of());
         }
-        Webhooks.WithSecret rotated = jdbi.inTransaction(handle -> webhooks.rotateSecret(handle, account.id(), id))
-                .orElseThrow(() -> ApiError.notFound("webhook"));
+        Actor actor = Admin.actor(ctx);
+        Webhooks.WithSecret rotated = jdbi.inTransaction(handle -> {
+            var done = webhooks.rotateSecret(handle, account.id(), id);
+            if (done.isPresent()) {
+                recordChange(handle, actor, id, "rotate_secret", Map.of("secret_replaced", true));
+            }
+            return done;
+        }).orElseThrow(() -> ApiError.notFound("webhook"));
         ctx.json(withSecret(rotated));
     }
 
@@ -101,6 +127,30 @@ public final class WebhookHandlers {
             store.get(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("webhook"));
             return webhooks.deliveries(handle, account.id(), id, status, limit);
         }));
+    }
+
+    private void recordChange(org.jdbi.v3.core.Handle handle, Actor actor, long id, String operation, Map<String, Object> what) {
+        audit.record(handle, actor, "webhook.change", "webhook", Long.toString(id), AuditLog.details(operation, what));
+    }
+
+    /** An endpoint as the audit log keeps it: its URL without query or fragment, which may carry a receiver's token. */
+    private static Map<String, Object> auditView(WebhookEndpoint endpoint) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("url", withoutQuery(endpoint.url()));
+        view.put("events", endpoint.events());
+        view.put("active", endpoint.active());
+        return view;
+    }
+
+    private static String withoutQuery(String url) {
+        int cut = url.length();
+        for (char mark : new char[] {'?', '#'}) {
+            int at = url.indexOf(mark);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return cut == url.length() ? url : url.substring(0, cut) + "?…";
     }
 
     private static String url(JsonBody body) {

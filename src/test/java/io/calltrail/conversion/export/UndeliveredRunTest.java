@@ -46,22 +46,24 @@ class UndeliveredRunTest {
             server.simulateCall(number, "+1512555080" + i, 70, true, TOKEN);
         }
         var jdbi = server.database().jdbi();
-        Exports exports = new Exports(jdbi, CallerCrypto.open(server.server().settings().keysDir()), clock, null);
+        Exports exports = new Exports(jdbi, CallerCrypto.open(server.server().settings().keysDir()), clock, null,
+                new io.calltrail.privacy.AuditLog(clock));
         Property property = new PropertyStore(jdbi).byPublicKey("demo").orElseThrow();
+        var actor = io.calltrail.account.Actor.cli(property.accountId());
 
-        assertThatThrownBy(() -> exports.exportFile(property, Destination.GOOGLE_ADS_CLICKS, null, (runs, csv) -> {
+        assertThatThrownBy(() -> exports.exportFile(actor, property, Destination.GOOGLE_ADS_CLICKS, null, (runs, csv) -> {
             throw new IOException("disk full");
         })).isInstanceOf(IOException.class);
 
         List<String> delivered = new ArrayList<>();
-        Exports.Report report = exports.exportFile(property, Destination.GOOGLE_ADS_CLICKS, null, (runs, csv) -> delivered.add(csv));
+        Exports.Report report = exports.exportFile(actor, property, Destination.GOOGLE_ADS_CLICKS, null, (runs, csv) -> delivered.add(csv));
         assertThat(report.sent()).isZero();
         assertThat(report.redelivered()).isEqualTo(2);
         assertThat(report.runsDelivered()).hasSize(2);
         assertThat(delivered.get(0)).contains("lost-0").contains("lost-1");
 
         delivered.clear();
-        exports.exportFile(property, Destination.GOOGLE_ADS_CLICKS, null, (runs, csv) -> delivered.add(csv));
+        exports.exportFile(actor, property, Destination.GOOGLE_ADS_CLICKS, null, (runs, csv) -> delivered.add(csv));
         assertThat(delivered.get(0)).doesNotContain("lost-");
     }
 }
