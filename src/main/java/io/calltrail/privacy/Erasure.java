@@ -45,7 +45,7 @@ public final class Erasure {
         String hash = crypto.hash(caller);
         erasureLog.append(new ErasureLog.Entry(accountId, hash));
         return jdbi.inTransaction(handle -> {
-            Map<String, Integer> erased = scrub(handle, accountId, hash, forms(caller));
+            Map<String, Integer> erased = scrub(handle, accountId, hash, forms(caller), List.of(CallerCrypto.mask(caller)));
             long entry = ErasureLog.insert(handle, new ErasureLog.Entry(accountId, hash), clock.instant(), Json.write(erased));
             audit.record(handle, entry, erased);
             return erased;
@@ -71,7 +71,7 @@ public final class Erasure {
                     || !ErasureLog.erased(handle, entry.callerHash()));
             if (back) {
                 jdbi.useTransaction(handle -> {
-                    Map<String, Integer> erased = scrub(handle, entry.accountId(), entry.callerHash(), List.of());
+                    Map<String, Integer> erased = scrub(handle, entry.accountId(), entry.callerHash(), List.of(), List.of());
                     if (!ErasureLog.erased(handle, entry.callerHash())) {
                         ErasureLog.insert(handle, entry, clock.instant(), Json.write(erased));
                     }
@@ -89,7 +89,7 @@ public final class Erasure {
         return again;
     }
 
-    private static Map<String, Integer> scrub(Handle handle, long accountId, String hash, List<String> forms) {
+    private static Map<String, Integer> scrub(Handle handle, long accountId, String hash, List<String> forms, List<String> masks) {
         Map<String, Integer> erased = new LinkedHashMap<>();
         List<Long> calls = handle.createQuery("SELECT id FROM phone_call WHERE account_id = :account AND caller_hash = :hash")
                 .bind("account", accountId).bind("hash", hash).mapTo(Long.class).list();
@@ -133,6 +133,16 @@ public final class Erasure {
                             .bind("body", body.replace(form, "[erased]")).bind("id", id).execute();
                     scrubbed++;
                 }
+            }
+        }
+        // webhook events of the caller's calls show the masked number: the event stays, the mask goes
+        for (String mask : masks) {
+            for (long id : handle.createQuery("SELECT id FROM delivery WHERE account_id = :account AND body LIKE :pattern")
+                    .bind("account", accountId).bind("pattern", "%" + mask + "%").mapTo(Long.class).list()) {
+                String body = handle.createQuery("SELECT body FROM delivery WHERE id = :id").bind("id", id).mapTo(String.class).one();
+                handle.createUpdate("UPDATE delivery SET body = :body WHERE id = :id")
+                        .bind("body", body.replace(mask, "[erased]")).bind("id", id).execute();
+                scrubbed++;
             }
         }
         erased.put("deliveries_dropped", dropped);

@@ -178,6 +178,20 @@ class ErasureEndToEndTest {
                 assertThat(event.getFormattedMessage()).doesNotContain(needle);
             }
         }
+        assertThat(scan(List.of("+1 512-***-**99"), null)).as("nor its mask, in webhook events or elsewhere").isEmpty();
+
+        // a restored backup (here: the hash back on a call, the erasure log's row gone) is erased again at start-up
+        var jdbi = server.database().jdbi();
+        long restoredCall = jdbi.withHandle(handle -> handle.createQuery("SELECT MIN(id) FROM phone_call").mapTo(Long.class).one());
+        jdbi.useHandle(handle -> {
+            handle.createUpdate("UPDATE phone_call SET caller_hash = :hash WHERE id = :id").bind("hash", hash).bind("id", restoredCall).execute();
+            handle.createUpdate("DELETE FROM erasure_log").execute();
+        });
+        Erasure restarted = new Erasure(jdbi, CallerCrypto.open(server.server().settings().keysDir()),
+                new ErasureLog(server.server().settings().keysDir()), clock, new AuditLog(clock));
+        assertThat(restarted.reapply()).isEqualTo(1);
+        assertThat(scan(List.of(hash), null)).containsExactly("erasure_log.caller_hash holds " + hash);
+        assertThat(restarted.reapply()).as("nothing more to do").isZero();
     }
 
     /** Files under the data folder (spools, keys, the erasure file) that hold a needle. */
