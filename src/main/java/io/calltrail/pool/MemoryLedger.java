@@ -11,18 +11,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Lease state in memory, for the pool lab: the same state and conditions as {@code LeaseStore}'s SQL, held in
- * ordered sets so a simulated week of a busy pool runs in seconds. Single-threaded: one simulated clock drives it.
- * Leases whose linger ended more than {@code memory} ago are forgotten, as nobody asks about them any more.
+ * ordered sets so a simulated week of a busy pool runs in seconds. Single-threaded, and time only moves forward:
+ * one simulated clock drives it. Leases whose linger ended more than {@code memory} ago are forgotten, as nobody
+ * asks about them any more. Free numbers go longest-free first, as in the database, unless the lab asks for another
+ * {@link LeaseRules.ReuseOrder} to compare.
  */
 public final class MemoryLedger implements LeaseLedger {
     private static final Comparator<Row> BY_FREE_AT = Comparator.comparing((Row row) -> row.freeAt).thenComparingLong(row -> row.id);
+    private static final Comparator<Row> BY_ORDER = Comparator.comparing((Row row) -> row.orderKey).thenComparingLong(row -> row.id);
     private static final Comparator<Row> BY_IDLE_UNTIL = Comparator.comparing((Row row) -> row.idleUntil)
             .thenComparingLong(row -> row.id);
 
     private final Duration memory;
+    private final LeaseRules.ReuseOrder order;
+    private final Predicate<String> clicked;
     private final Map<Long, Row> numbers = new HashMap<>();
     private final Map<Long, PoolRows> pools = new HashMap<>();
     private final Map<Long, Lease> leases = new HashMap<>();
@@ -30,8 +36,18 @@ public final class MemoryLedger implements LeaseLedger {
     private long lastNumberId;
     private long lastLeaseId;
 
-    public MemoryLedger(Duration memory) {
+    /**
+     * @param order which free number goes first
+     * @param clicked whether a session clicked a tel: link (for {@code quiet-first})
+     */
+    public MemoryLedger(Duration memory, LeaseRules.ReuseOrder order, Predicate<String> clicked) {
         this.memory = memory;
+        this.order = order;
+        this.clicked = clicked;
+    }
+
+    public MemoryLedger(Duration memory) {
+        this(memory, LeaseRules.ReuseOrder.LONGEST_FREE, session -> false);
     }
 
     /** A pool number's lease state: the columns {@code tracking_number} keeps for it. */
@@ -46,6 +62,8 @@ public final class MemoryLedger implements LeaseLedger {
         Long holderLeaseId;
         Instant idleUntil;
         Instant freeAt;
+        /** Where the reuse order puts it among free numbers; set when it became free. */
+        Instant orderKey;
 
         Row(long id, long accountId, long poolId, String e164, Instant createdAt) {
             this.id = id;
@@ -56,17 +74,24 @@ public final class MemoryLedger implements LeaseLedger {
         }
     }
 
-    /** A pool's numbers by the two orders the rules choose in: free the longest, idle the longest. */
+    /**
+     * A pool's numbers: those not yet free by the instant they will be, free ones in the reuse order, and all that
+     * were ever leased by the instant their holder went idle. Numbers move from waiting to free as time passes.
+     */
     private static final class PoolRows {
-        final TreeSet<Row> byFreeAt = new TreeSet<>(BY_FREE_AT);
+        final TreeSet<Row> waiting = new TreeSet<>(BY_FREE_AT);
+        final TreeSet<Row> free = new TreeSet<>(BY_ORDER);
         final TreeSet<Row> byIdleUntil = new TreeSet<>(BY_IDLE_UNTIL);
+        int size;
     }
 
     /** Adds a number to a pool, free from {@code createdAt}; its id. */
     public long addNumber(long accountId, long poolId, String e164, Instant createdAt) {
         Row row = new Row(++lastNumberId, accountId, poolId, e164, createdAt);
         numbers.put(row.id, row);
-        pools.computeIfAbsent(poolId, id -> new PoolRows()).byFreeAt.add(row);
+        PoolRows rows = pools.computeIfAbsent(poolId, id -> new PoolRows());
+        rows.waiting.add(row);
+        rows.size++;
         return row.id;
     }
 
@@ -84,7 +109,7 @@ public final class MemoryLedger implements LeaseLedger {
         }
         int inUse = 0;
         int lingering = 0;
-        for (Row row : rows.byFreeAt.descendingSet()) {
+        for (Row row : rows.waiting.descendingSet()) {
             if (LeaseRules.free(row.freeAt, now)) {
                 break;
             }
@@ -94,7 +119,7 @@ public final class MemoryLedger implements LeaseLedger {
                 lingering++;
             }
         }
-        return new Reading(rows.byFreeAt.size(), inUse, lingering);
+        return new Reading(rows.size, inUse, lingering);
     }
 
     public long exhaustions(long poolId) {
@@ -128,11 +153,9 @@ public final class MemoryLedger implements LeaseLedger {
         List<Candidate> found = new ArrayList<>(limit);
         PoolRows rows = pools.get(pool.id());
         if (rows != null) {
-            for (Iterator<Row> it = rows.byFreeAt.iterator(); it.hasNext() && found.size() < limit; ) {
+            promote(rows, now);
+            for (Iterator<Row> it = rows.free.iterator(); it.hasNext() && found.size() < limit; ) {
                 Row row = it.next();
-                if (!LeaseRules.free(row.freeAt, now)) {
-                    break;
-                }
                 found.add(new Candidate(row.id, row.version, row.holderLeaseId));
             }
         }
@@ -183,16 +206,32 @@ public final class MemoryLedger implements LeaseLedger {
         return Optional.of(lease.id());
     }
 
+    /** Numbers whose free instant has come join the free ones, placed by the reuse order. */
+    private void promote(PoolRows rows, Instant now) {
+        while (!rows.waiting.isEmpty() && LeaseRules.free(rows.waiting.first().freeAt, now)) {
+            Row row = rows.waiting.pollFirst();
+            Lease last = row.holderLeaseId == null ? null : leases.get(row.holderLeaseId);
+            row.orderKey = LeaseRules.freeFor(order, row.freeAt, last == null ? null
+                    : new LeaseRules.LastHolder(Duration.between(last.leasedAt(), last.lastSeenAt()), clicked.test(last.sessionId())));
+            rows.free.add(row);
+        }
+    }
+
     /** Sets a number's idle and free instants, keeping the pool's ordered sets in step. */
     private void move(Row row, LeaseRules.Term term) {
         PoolRows rows = pools.get(row.poolId);
-        rows.byFreeAt.remove(row);
+        if (row.orderKey != null) {
+            rows.free.remove(row);
+            row.orderKey = null;
+        } else {
+            rows.waiting.remove(row);
+        }
         if (row.idleUntil != null) {
             rows.byIdleUntil.remove(row);
         }
         row.idleUntil = term.idleUntil();
         row.freeAt = term.lingerUntil();
-        rows.byFreeAt.add(row);
+        rows.waiting.add(row);
         rows.byIdleUntil.add(row);
     }
 
@@ -230,10 +269,15 @@ public final class MemoryLedger implements LeaseLedger {
         if (row == null || row.accountId != accountId) {
             return found;
         }
+        // A number's holdings never overlap (a lease starts once the one before is free or cut short), so the newest
+        // lease taken by the instant is the only one that may cover it.
         for (Iterator<Long> it = row.leaseIds.descendingIterator(); it.hasNext(); ) {
             Lease lease = leases.get(it.next());
-            if (lease.covers(instant)) {
-                found.add(lease);
+            if (!lease.leasedAt().isAfter(instant)) {
+                if (lease.covers(instant)) {
+                    found.add(lease);
+                }
+                break;
             }
         }
         return found;
