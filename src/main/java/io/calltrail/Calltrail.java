@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Self-hosted phone-call conversion tracking server.",
         subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, io.calltrail.telephony.SimulateCall.class,
                 Calltrail.ImportCalls.class, Calltrail.ImportOutcomes.class, Calltrail.Export.class,
-                io.calltrail.poollab.PoolLabCommand.class, Calltrail.VersionCommand.class,
+                io.calltrail.poollab.PoolLabCommand.class, io.calltrail.poollab.PoolSizeCommand.class, Calltrail.VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Calltrail implements Runnable {
 

@@ -62,6 +62,11 @@ public record Traffic(double sessionsPerDay, HourlyProfile profile, SessionLengt
         return sessionLength.meanSeconds() / 60;
     }
 
+    public Traffic withCallShare(double share) {
+        return new Traffic(sessionsPerDay, profile, sessionLength, heartbeat, share, engagement, duringShare, soonShare,
+                laterShare, soonWithin, laterAfter, laterSpread, telClickShare, strayClickShare);
+    }
+
     public Traffic withSessionsPerDay(double sessions) {
         return new Traffic(sessions, profile, sessionLength, heartbeat, callShare, engagement, duringShare, soonShare,
                 laterShare, soonWithin, laterAfter, laterSpread, telClickShare, strayClickShare);

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
-/** {@code calltrail pool-lab} on the command line: output shapes and argument errors. */
+/** {@code calltrail pool-lab} and {@code calltrail pool-size} on the command line: output shapes and argument errors. */
 class PoolLabCommandTest {
 
     /** What a command printed, and its exit code. */
@@ -34,7 +34,7 @@ class PoolLabCommandTest {
     @Test
     void helpListsTheLabCommands() {
         Run help = run("--help");
-        assertThat(help.out()).contains("pool-lab");
+        assertThat(help.out()).contains("pool-lab").contains("pool-size");
         assertThat(run("pool-lab", "--help").out()).contains("--sweep").contains("--json").contains("--seed");
     }
 
@@ -114,5 +114,16 @@ class PoolLabCommandTest {
         assertThat(lab.exitCode()).isEqualTo(2);
         assertThat(lab.err()).contains(message);
         assertThat(lab.out()).isEmpty();
+    }
+
+    @Test
+    void poolSizeRefusesBadArguments() {
+        assertThat(run("pool-size").exitCode()).isEqualTo(2);
+        Run recall = run("pool-size", "--sessions-per-day", "200", "--target-recall", "1.5");
+        assertThat(recall.exitCode()).isEqualTo(2);
+        assertThat(recall.err()).contains("--target-recall must be above 0 and at most 1");
+        Run cost = run("pool-size", "--sessions-per-day", "200", "--number-cost", "-1");
+        assertThat(cost.err()).contains("--number-cost must be 0 or more");
+        assertThat(run("pool-size", "--sessions-per-day", "abc").exitCode()).isEqualTo(2);
     }
 }
