@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code calltrail pool-size}: the pool size and lease settings to buy, from simulations, next to the rules of thumb. */
 @Command(name = "pool-size", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Recommend a pool size and lease settings for a traffic, from pool-lab simulations: the fewest numbers "
-                + "whose high-confidence attributions reach the target recall at 99 % precision or better, next to what the "
+                + "whose high-confidence attributions reach the target recall at 99 %% precision or better, next to what the "
                 + "vendors' rules of thumb would buy and how those pools do."})
 public final class PoolSizeCommand implements Callable<Integer> {
     @Spec
@@ -136,13 +136,15 @@ public final class PoolSizeCommand implements Callable<Integer> {
 
     static String markdown(List<Recommender.Recommendation> recommendations) {
         StringBuilder out = new StringBuilder();
-        out.append("| sessions a day | recommended numbers (idle timeout, linger) | precision | recall | "
+        out.append("| sessions a day | 30/30 min, never running out | recommended numbers (idle timeout, linger) | precision | recall | "
                 + "1 per 20 daily visitors | precision | recall | peak hour ÷ (60 ÷ visit minutes) | precision | recall |\n");
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Recommender.Recommendation recommendation : recommendations) {
             Recommender.Option best = recommendation.recommended();
-            out.append(format("| %,.0f | %,d (%d min, %d min)%s | %s | %s | %s | %s |%n",
-                    recommendation.base().traffic().sessionsPerDay(), best.pool().size(), best.pool().idleTimeout().toMinutes(),
+            Recommender.Option baseline = recommendation.baseline();
+            out.append(format("| %,.0f | %,d (recall %s) | %,d (%d min, %d min)%s | %s | %s | %s | %s |%n",
+                    recommendation.base().traffic().sessionsPerDay(), baseline.pool().size(),
+                    LabTables.percent(baseline.result().highConfidence().recall()), best.pool().size(), best.pool().idleTimeout().toMinutes(),
                     best.pool().linger().toMinutes(), recommendation.reached() ? "" : " (target not reached)",
                     LabTables.percent(best.result().highConfidence().precision()),
                     LabTables.percent(best.result().highConfidence().recall()),

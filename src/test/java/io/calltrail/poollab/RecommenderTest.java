@@ -65,7 +65,8 @@ class RecommenderTest {
     void markdownAndJsonCarryTheRecommendationAndBothRules() {
         String table = PoolSizeCommand.markdown(List.of(recommendation));
         assertThat(table.lines()).hasSize(3);
-        assertThat(table).contains("| 500 | " + recommendation.recommended().pool().size() + " (")
+        assertThat(table).contains("| 500 | " + recommendation.baseline().pool().size() + " (recall ")
+                .contains(" | " + recommendation.recommended().pool().size() + " (")
                 .contains("1 per 20 daily visitors").contains("peak hour ÷ (60 ÷ visit minutes)");
         JsonNode json = PoolSizeCommand.json(recommendation);
         assertThat(json.get("recommended").get("numbers").asInt()).isEqualTo(recommendation.recommended().pool().size());
