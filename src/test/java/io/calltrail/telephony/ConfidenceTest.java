@@ -21,7 +21,7 @@ class ConfidenceTest {
                 seen.plus(Duration.ofMinutes(60)), null, reused);
     }
 
-    /** Sessions that held the number earlier: one every hour back from {@code firstHoursBefore}. */
+    /** Sessions that held the number earlier, the latest an hour and a half before the call, then one an hour. */
     private static List<Lease> earlierHolders(int count) {
         List<Lease> holders = new ArrayList<>();
         for (int i = 0; i < count; i++) {
