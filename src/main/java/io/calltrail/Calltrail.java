@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, io.calltrail.telephony.SimulateCall.class,
                 Calltrail.ImportCalls.class, Calltrail.ImportOutcomes.class, Calltrail.Export.class,
                 Calltrail.PurgeCommand.class, Calltrail.Erase.class, Calltrail.Subject.class,
-                Calltrail.VersionCommand.class,
+                io.calltrail.poollab.PoolLabCommand.class, io.calltrail.poollab.PoolSizeCommand.class, Calltrail.VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Calltrail implements Runnable {
 

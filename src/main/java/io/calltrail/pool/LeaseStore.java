@@ -1,5 +1,6 @@
 package io.calltrail.pool;
 
+import io.calltrail.pool.LeaseLedger.Candidate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +9,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
  * SQL of the lease state machine. Every change of a number's holder is a compare-and-set on
- * {@code lease_version}, so two sessions can never hold one number, whichever instance serves them.
+ * {@code lease_version}, so two sessions can never hold one number, whichever instance serves them. The
+ * conditions are {@link LeaseRules}' ({@code idle_until > now}: active; {@code free_at <= now}: free).
  */
 final class LeaseStore {
     private static final RowMapper<Lease> LEASE = (rs, ctx) -> new Lease(
@@ -24,21 +26,17 @@ final class LeaseStore {
               FROM lease l JOIN tracking_number n ON n.id = l.tracking_number_id
             """;
 
-    /** A number that may be taken, as read before the compare-and-set. */
-    record Candidate(long numberId, long version, Long holderLeaseId) {
-    }
-
     private static final RowMapper<Candidate> CANDIDATE = (rs, ctx) -> new Candidate(
             rs.getLong("id"), rs.getLong("lease_version"),
             rs.getObject("holder_lease_id") == null ? null : rs.getLong("holder_lease_id"));
 
     /** Moves an active lease on; false when the lease is no longer the number's current, active one. */
-    boolean extend(Handle handle, long leaseId, long numberId, Instant now, Instant idleUntil, Instant lingerUntil) {
+    boolean extend(Handle handle, long leaseId, long numberId, Instant now, LeaseRules.Term term) {
         int moved = handle.createUpdate("""
                         UPDATE tracking_number SET idle_until = :idle, free_at = :free
                          WHERE id = :number AND holder_lease_id = :lease AND idle_until > :now""")
-                .bind("idle", idleUntil)
-                .bind("free", lingerUntil)
+                .bind("idle", term.idleUntil())
+                .bind("free", term.lingerUntil())
                 .bind("number", numberId)
                 .bind("lease", leaseId)
                 .bind("now", now)
@@ -49,8 +47,8 @@ final class LeaseStore {
         handle.createUpdate("""
                         UPDATE lease SET last_seen_at = :now, idle_until = :idle, linger_until = :free WHERE id = :lease""")
                 .bind("now", now)
-                .bind("idle", idleUntil)
-                .bind("free", lingerUntil)
+                .bind("idle", term.idleUntil())
+                .bind("free", term.lingerUntil())
                 .bind("lease", leaseId)
                 .execute();
         return true;
@@ -99,15 +97,15 @@ final class LeaseStore {
      * new lease. Returns the new lease id, or empty when another session won the race.
      */
     Optional<Long> take(Handle handle, long accountId, long poolId, Candidate candidate, String sessionId,
-                        Instant now, Instant idleUntil, Instant lingerUntil, boolean reused) {
+                        Instant now, LeaseRules.Term term, boolean reused) {
         int taken = handle.createUpdate("""
                         UPDATE tracking_number
                            SET holder_session_id = :session, holder_lease_id = NULL, idle_until = :idle,
                                free_at = :free, lease_version = lease_version + 1
                          WHERE id = :number AND lease_version = :version""")
                 .bind("session", sessionId)
-                .bind("idle", idleUntil)
-                .bind("free", lingerUntil)
+                .bind("idle", term.idleUntil())
+                .bind("free", term.lingerUntil())
                 .bind("number", candidate.numberId())
                 .bind("version", candidate.version())
                 .execute();
@@ -132,8 +130,8 @@ final class LeaseStore {
                 .bind("number", candidate.numberId())
                 .bind("session", sessionId)
                 .bind("now", now)
-                .bind("idle", idleUntil)
-                .bind("free", lingerUntil)
+                .bind("idle", term.idleUntil())
+                .bind("free", term.lingerUntil())
                 .bind("reused", reused)
                 .executeAndReturnGeneratedKeys("id")
                 .mapTo(Long.class)
@@ -169,6 +167,20 @@ final class LeaseStore {
                 .bind("account", accountId)
                 .bind("number", numberId)
                 .bind("at", instant)
+                .map(LEASE)
+                .list();
+    }
+
+    /** Leases of the account's number taken in [from, to], newest first: who else may be calling it back. */
+    List<Lease> numberHistory(Handle handle, long accountId, long numberId, Instant from, Instant to) {
+        return handle.createQuery(LEASE_SELECT + """
+                         WHERE l.account_id = :account AND l.tracking_number_id = :number
+                           AND l.leased_at >= :from AND l.leased_at <= :to
+                         ORDER BY l.leased_at DESC, l.id DESC""")
+                .bind("account", accountId)
+                .bind("number", numberId)
+                .bind("from", from)
+                .bind("to", to)
                 .map(LEASE)
                 .list();
     }

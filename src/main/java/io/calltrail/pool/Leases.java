@@ -1,7 +1,6 @@
 package io.calltrail.pool;
 
 import io.calltrail.metrics.Metrics;
-import io.calltrail.store.SqlErrors;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -16,13 +15,17 @@ public final class Leases {
     private static final int CANDIDATES_PER_ROUND = 4;
     private static final int MAX_ROUNDS = 50;
 
-    private final Jdbi jdbi;
+    private final LeaseLedger ledger;
     private final Clock clock;
     private final Metrics metrics;
-    private final LeaseStore store = new LeaseStore();
 
     public Leases(Jdbi jdbi, Clock clock, Metrics metrics) {
-        this.jdbi = jdbi;
+        this(new DatabaseLedger(jdbi), clock, metrics);
+    }
+
+    /** The same rules over another ledger: the pool lab runs them in memory. */
+    public Leases(LeaseLedger ledger, Clock clock, Metrics metrics) {
+        this.ledger = ledger;
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -50,60 +53,46 @@ public final class Leases {
      */
     public Outcome obtain(Pool pool, String sessionId, Long currentLeaseId, Long currentNumberId) {
         Instant now = clock.instant();
-        Instant idleUntil = now.plus(pool.idleTimeout());
-        Instant lingerUntil = idleUntil.plus(pool.linger());
+        LeaseRules.Term term = LeaseRules.Term.from(pool, now);
         if (currentLeaseId != null && currentNumberId != null) {
-            boolean extended = retrying(() -> jdbi.inTransaction(handle ->
-                    store.extend(handle, currentLeaseId, currentNumberId, now, idleUntil, lingerUntil)));
-            if (extended) {
+            if (ledger.extend(currentLeaseId, currentNumberId, now, term)) {
                 metrics.leaseGranted(pool.id(), "extended");
-                return new Held(jdbi.withHandle(handle -> store.lease(handle, currentLeaseId)), Kind.EXTENDED);
+                return new Held(ledger.lease(currentLeaseId), Kind.EXTENDED);
             }
-            Optional<Long> resumed = retrying(() -> jdbi.inTransaction(handle ->
-                    store.heldBy(handle, pool.id(), currentNumberId, sessionId).flatMap(own ->
-                            store.take(handle, pool.accountId(), pool.id(), own, sessionId, now, idleUntil, lingerUntil, false))));
+            Optional<Long> resumed = ledger.resume(pool, currentNumberId, sessionId, now, term);
             if (resumed.isPresent()) {
                 metrics.leaseGranted(pool.id(), "resumed");
-                return held(resumed.get(), Kind.RESUMED);
+                return new Held(ledger.lease(resumed.get()), Kind.RESUMED);
             }
         }
-        Optional<Long> fresh = takeFirst(pool, sessionId, now, idleUntil, lingerUntil, false);
+        Optional<Long> fresh = takeFirst(pool, sessionId, now, term, false);
         if (fresh.isPresent()) {
             metrics.leaseGranted(pool.id(), "new");
-            return held(fresh.get(), Kind.NEW);
+            return new Held(ledger.lease(fresh.get()), Kind.NEW);
         }
         if (pool.overflowPolicy() == Pool.OverflowPolicy.REUSE_OLDEST) {
-            Optional<Long> reused = takeFirst(pool, sessionId, now, idleUntil, lingerUntil, true);
+            Optional<Long> reused = takeFirst(pool, sessionId, now, term, true);
             if (reused.isPresent()) {
                 metrics.leaseGranted(pool.id(), "reused");
-                return held(reused.get(), Kind.REUSED);
+                return new Held(ledger.lease(reused.get()), Kind.REUSED);
             }
         }
-        retrying(() -> {
-            jdbi.useTransaction(handle -> store.recordExhaustion(handle, pool.accountId(), pool.id(), sessionId, now));
-            return null;
-        });
+        ledger.recordExhaustion(pool, sessionId, now);
         metrics.poolExhausted(pool.id());
         return new Exhausted(pool);
     }
 
-    private Held held(long leaseId, Kind kind) {
-        return new Held(jdbi.withHandle(handle -> store.lease(handle, leaseId)), kind);
-    }
-
     /** Tries candidates in order until one compare-and-set wins; empty when the pool has none left. */
-    private Optional<Long> takeFirst(Pool pool, String sessionId, Instant now, Instant idleUntil, Instant lingerUntil,
-                                     boolean reuse) {
+    private Optional<Long> takeFirst(Pool pool, String sessionId, Instant now, LeaseRules.Term term, boolean reuse) {
         for (int round = 0; round < MAX_ROUNDS; round++) {
-            List<LeaseStore.Candidate> candidates = jdbi.withHandle(handle -> reuse
-                    ? store.lingering(handle, pool.id(), now, CANDIDATES_PER_ROUND)
-                    : store.free(handle, pool.id(), now, CANDIDATES_PER_ROUND));
+            List<LeaseLedger.Candidate> candidates = reuse
+                    ? ledger.idle(pool, now, CANDIDATES_PER_ROUND)
+                    : ledger.free(pool, now, CANDIDATES_PER_ROUND);
             if (candidates.isEmpty()) {
                 return Optional.empty();
             }
-            for (LeaseStore.Candidate candidate : candidates) {
-                Optional<Long> leaseId = attempt(() -> jdbi.inTransaction(handle -> store.take(handle, pool.accountId(),
-                        pool.id(), candidate, sessionId, now, idleUntil, lingerUntil, reuse)));
+            for (LeaseLedger.Candidate candidate : candidates) {
+                Optional<Long> leaseId = ledger.take(pool, candidate, sessionId, now, term, reuse);
                 if (leaseId.isPresent()) {
                     return leaseId;
                 }
@@ -112,36 +101,17 @@ public final class Leases {
         return Optional.empty();
     }
 
-    /** One compare-and-set; a lock conflict counts as a lost race (the candidate is someone else's now). */
-    private static Optional<Long> attempt(java.util.function.Supplier<Optional<Long>> take) {
-        try {
-            return take.get();
-        } catch (RuntimeException e) {
-            if (SqlErrors.isRetryableConflict(e)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    private static <T> T retrying(java.util.function.Supplier<T> work) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return work.get();
-            } catch (RuntimeException e) {
-                if (attempt >= 5 || !SqlErrors.isRetryableConflict(e)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
     /** Leases that covered the number at {@code instant} (newest first): "who held this number then?". */
     public List<Lease> leasesAt(long accountId, long numberId, Instant instant) {
-        return jdbi.withHandle(handle -> store.leasesAt(handle, accountId, numberId, instant));
+        return ledger.leasesAt(accountId, numberId, instant);
+    }
+
+    /** Leases of the number taken in [{@code from}, {@code to}] (newest first): everyone who may still call it back. */
+    public List<Lease> numberHistory(long accountId, long numberId, Instant from, Instant to) {
+        return ledger.numberHistory(accountId, numberId, from, to);
     }
 
     public List<Lease> history(long accountId, long poolId, Instant from, Instant to, int limit) {
-        return jdbi.withHandle(handle -> store.history(handle, accountId, poolId, from, to, limit));
+        return ledger.history(accountId, poolId, from, to, limit);
     }
 }

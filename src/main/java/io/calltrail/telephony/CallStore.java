@@ -59,7 +59,9 @@ final class CallStore {
         return routes.byId(numberId)
                 .map(route -> {
                     List<Lease> held = route.poolId() == null ? List.of() : leases.leasesAt(account, numberId, at);
-                    return Attribution.decide(route, at, held, lastTelClick(handle, account, held, at));
+                    List<Lease> recent = held.isEmpty() ? List.of()
+                            : leases.numberHistory(account, numberId, at.minus(Confidence.LOOKBACK), at);
+                    return Attribution.decide(route, at, held, recent, lastTelClick(handle, account, held, at));
                 })
                 .orElse(Attribution.none("the number is no longer a tracking number"));
     }

@@ -25,6 +25,9 @@ import org.jdbi.v3.core.Jdbi;
  * target number: source rules pick a pool or a static number; pools lease per session.
  */
 public final class Sessions {
+    /** A session's page views and heartbeats renew its lease at most this often; the pool lab replays the same. */
+    public static final java.time.Duration ACTIVITY_WRITE_INTERVAL = ActiveSessions.WRITE_INTERVAL;
+
     private final Jdbi jdbi;
     private final Clock clock;
     private final Leases leases;

@@ -110,7 +110,7 @@ class CallsEndToEndTest {
                 .contains("statusCallbackEvent=\"initiated ringing answered completed\"").doesNotContain("record");
         JsonNode call = calls().get(0);
         assertThat(call.get("attribution").asText()).isEqualTo("lease");
-        assertThat(call.get("confidence").asDouble()).isEqualTo(0.9);
+        assertThat(call.get("confidence").asDouble()).isEqualTo(0.965);
         assertThat(call.get("status").asText()).isEqualTo("completed");
         assertThat(call.get("talk_seconds").asInt()).isEqualTo(75);
         assertThat(call.get("first_time_caller").asBoolean()).isTrue();

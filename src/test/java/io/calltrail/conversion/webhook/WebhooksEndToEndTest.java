@@ -109,7 +109,7 @@ class WebhooksEndToEndTest {
         assertThat(data.get("started_at").asText()).isEqualTo("2026-05-04T15:00:00Z");
         assertThat(data.get("first_time_caller").asBoolean()).isTrue();
         assertThat(data.get("attribution").asText()).isEqualTo("lease");
-        assertThat(data.get("confidence").decimalValue()).isEqualByComparingTo("0.9");
+        assertThat(data.get("confidence").decimalValue()).isEqualByComparingTo("0.965");
         assertThat(data.get("session_id").asText()).isEqualTo(listed.get("session_id").asText());
         assertThat(data.get("session").get("gclid").asText()).isEqualTo("ad-click-1");
         assertThat(data.get("session").get("utm_source").asText()).isEqualTo("google");
