@@ -32,7 +32,11 @@ public record ConversionAction(
         Set<String> outcomeStatuses,
         Set<String> sourcesIncluded,
         Set<String> sourcesExcluded,
-        String googleConversionId) {
+        String googleConversionId,
+        BigDecimal exportMinConfidence) {
+
+    /** Conversions whose attribution is less trusted than this stay out of ad-platform exports. */
+    public static final BigDecimal DEFAULT_EXPORT_MIN_CONFIDENCE = new BigDecimal("0.900");
 
     /** Google Ads counts a call as a conversion at 60 seconds by default. */
     public static final int DEFAULT_MIN_TALK_SECONDS = 60;
@@ -41,14 +45,14 @@ public record ConversionAction(
     public static ConversionAction defaults(long accountId, long propertyId, String currency, Instant now) {
         return new ConversionAction(0, accountId, propertyId, null, Kind.CALL, DEFAULT_MIN_TALK_SECONDS, true, false,
                 Set.of("lease", "linger", "static_source"), BigDecimal.ZERO, Counting.EVERY, 30, null, currency, 1, now, now,
-                ValueSource.FIXED, Set.of("qualified", "won"), Set.of(), Set.of(), null);
+                ValueSource.FIXED, Set.of("qualified", "won"), Set.of(), Set.of(), null, DEFAULT_EXPORT_MIN_CONFIDENCE);
     }
 
     /** This action under another name, kind and value. */
     public ConversionAction named(String newName, Kind newKind, BigDecimal newValue) {
         return new ConversionAction(id, accountId, propertyId, newName, newKind, minTalkSeconds, answeredOnly, firstTimeOnly,
                 attributionMethods, minConfidence, counting, clickWindowDays, newValue, currency, ruleVersion, createdAt, updatedAt,
-                valueSource, outcomeStatuses, sourcesIncluded, sourcesExcluded, googleConversionId);
+                valueSource, outcomeStatuses, sourcesIncluded, sourcesExcluded, googleConversionId, exportMinConfidence);
     }
 
     public enum Kind {

@@ -21,7 +21,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class ConversionHandlers {
     private static final Set<String> FIELDS = Set.of("property_id", "name", "kind", "min_talk_seconds", "answered_only",
             "first_time_only", "attribution_methods", "min_confidence", "counting", "click_window_days", "value", "currency",
-            "value_source", "outcome_statuses", "sources_included", "sources_excluded", "google_conversion_id");
+            "value_source", "outcome_statuses", "sources_included", "sources_excluded", "google_conversion_id",
+            "export_min_confidence");
     private static final Set<String> METHODS = Set.of("lease", "linger", "static_source", "none");
 
     private final Jdbi jdbi;
@@ -174,14 +175,8 @@ public final class ConversionHandlers {
             }
             methods = new LinkedHashSet<>(given);
         }
-        BigDecimal minConfidence = base.minConfidence();
-        if (body.has("min_confidence")) {
-            var raw = body.raw("min_confidence");
-            if (raw == null || !raw.isNumber() || raw.asDouble() < 0 || raw.asDouble() > 1) {
-                throw ApiError.invalid("min_confidence", "min_confidence must be a number from 0 to 1");
-            }
-            minConfidence = raw.decimalValue();
-        }
+        BigDecimal minConfidence = confidence(body, "min_confidence", base.minConfidence());
+        BigDecimal exportMinConfidence = confidence(body, "export_min_confidence", base.exportMinConfidence());
         ConversionAction.Counting counting = body.optionalEnum("counting", ConversionAction.Counting.class).orElse(base.counting());
         int window = body.optionalInt("click_window_days", 1, 90).orElse(base.clickWindowDays());
         BigDecimal value = base.value();
@@ -218,7 +213,18 @@ public final class ConversionHandlers {
         }
         return new ConversionAction(base.id(), base.accountId(), base.propertyId(), name, kind, minTalk, answered, firstTime,
                 methods, minConfidence, counting, window, value, currency, base.ruleVersion(), base.createdAt(), base.updatedAt(),
-                valueSource, statuses, included, excluded, googleId);
+                valueSource, statuses, included, excluded, googleId, exportMinConfidence);
+    }
+
+    private static BigDecimal confidence(JsonBody body, String field, BigDecimal base) {
+        if (!body.has(field)) {
+            return base;
+        }
+        var raw = body.raw(field);
+        if (raw == null || !raw.isNumber() || raw.asDouble() < 0 || raw.asDouble() > 1 || raw.decimalValue().scale() > 3) {
+            throw ApiError.invalid(field, field + " must be a number from 0 to 1, at most three decimals");
+        }
+        return raw.decimalValue();
     }
 
     /** A list of lower-case names without commas (sources, outcome statuses). */

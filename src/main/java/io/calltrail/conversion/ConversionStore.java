@@ -26,11 +26,11 @@ public final class ConversionStore {
             rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant(),
             ConversionAction.ValueSource.valueOf(rs.getString("value_source").toUpperCase(Locale.ROOT)),
             names(rs.getString("outcome_statuses")), names(rs.getString("sources_included")), names(rs.getString("sources_excluded")),
-            rs.getString("google_conversion_id"));
+            rs.getString("google_conversion_id"), rs.getBigDecimal("export_min_confidence"));
     private static final String COLUMNS = """
             id, account_id, property_id, name, kind, min_talk_seconds, answered_only, first_time_only, attribution_methods,
             min_confidence, counting, click_window_days, conversion_value, currency, rule_version, created_at, updated_at,
-            value_source, outcome_statuses, sources_included, sources_excluded, google_conversion_id
+            value_source, outcome_statuses, sources_included, sources_excluded, google_conversion_id, export_min_confidence
             """;
 
     private static Set<String> names(String joined) {
@@ -42,10 +42,10 @@ public final class ConversionStore {
                         INSERT INTO conversion_action (account_id, property_id, name, kind, min_talk_seconds, answered_only,
                                first_time_only, attribution_methods, min_confidence, counting, click_window_days,
                                conversion_value, currency, rule_version, created_at, updated_at, value_source, outcome_statuses,
-                               sources_included, sources_excluded, google_conversion_id)
+                               sources_included, sources_excluded, google_conversion_id, export_min_confidence)
                         VALUES (:account, :property, :name, :kind, :minTalk, :answered, :firstTime, :methods, :minConfidence,
                                 :counting, :window, :value, :currency, 1, :now, :now, :valueSource, :outcomeStatuses,
-                                :sourcesIncluded, :sourcesExcluded, :googleId)""")
+                                :sourcesIncluded, :sourcesExcluded, :googleId, :exportMinConfidence)""")
                 .bind("account", action.accountId()).bind("property", action.propertyId()).bind("name", action.name())
                 .bind("kind", action.kind().toString()).bind("minTalk", action.minTalkSeconds())
                 .bind("answered", action.answeredOnly()).bind("firstTime", action.firstTimeOnly())
@@ -66,7 +66,7 @@ public final class ConversionStore {
                                currency = :currency, rule_version = rule_version + 1, updated_at = :now,
                                value_source = :valueSource, outcome_statuses = :outcomeStatuses,
                                sources_included = :sourcesIncluded, sources_excluded = :sourcesExcluded,
-                               google_conversion_id = :googleId
+                               google_conversion_id = :googleId, export_min_confidence = :exportMinConfidence
                          WHERE id = :id AND account_id = :account""")
                 .bind("name", action.name()).bind("minTalk", action.minTalkSeconds()).bind("answered", action.answeredOnly())
                 .bind("firstTime", action.firstTimeOnly()).bind("methods", String.join(",", action.attributionMethods()))
@@ -84,6 +84,7 @@ public final class ConversionStore {
         values.put("sourcesIncluded", String.join(",", action.sourcesIncluded()));
         values.put("sourcesExcluded", String.join(",", action.sourcesExcluded()));
         values.put("googleId", action.googleConversionId());
+        values.put("exportMinConfidence", action.exportMinConfidence());
         return values;
     }
 

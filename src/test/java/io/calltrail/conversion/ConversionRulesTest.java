@@ -18,7 +18,7 @@ class ConversionRulesTest {
         return new ConversionAction(7, 1, 1, "Phone call", ConversionAction.Kind.CALL, minTalk, answeredOnly, firstTimeOnly,
                 Set.of(methods.split("\\|")), BigDecimal.valueOf(minConfidence),
                 ConversionAction.Counting.valueOf(counting), 30, null, "USD", 1, START, START,
-                ConversionAction.ValueSource.FIXED, Set.of("qualified", "won"), Set.of(), Set.of(), null);
+                ConversionAction.ValueSource.FIXED, Set.of("qualified", "won"), Set.of(), Set.of(), null, ConversionAction.DEFAULT_EXPORT_MIN_CONFIDENCE);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -53,7 +53,7 @@ class ConversionRulesTest {
         ConversionAction base = action(0, false, false, "lease|linger|static_source|none", 0, "EVERY");
         return new ConversionAction(base.id(), base.accountId(), base.propertyId(), base.name(), base.kind(), 0, false, false,
                 base.attributionMethods(), base.minConfidence(), base.counting(), 30, new BigDecimal("50.00"), "USD", 1, START, START,
-                ConversionAction.ValueSource.FIXED, Set.of("won"), included, excluded, null);
+                ConversionAction.ValueSource.FIXED, Set.of("won"), included, excluded, null, ConversionAction.DEFAULT_EXPORT_MIN_CONFIDENCE);
     }
 
     private static ConversionRules.CallFacts fromSource(String source) {
@@ -91,7 +91,7 @@ class ConversionRulesTest {
         ConversionAction base = withSources(Set.of(), Set.of());
         ConversionAction action = new ConversionAction(base.id(), base.accountId(), base.propertyId(), base.name(), base.kind(), 0,
                 false, false, base.attributionMethods(), base.minConfidence(), base.counting(), 30, base.value(), "USD", 1, START, START,
-                ConversionAction.ValueSource.valueOf(valueSource), Set.of("won"), Set.of(), Set.of(), null);
+                ConversionAction.ValueSource.valueOf(valueSource), Set.of("won"), Set.of(), Set.of(), null, ConversionAction.DEFAULT_EXPORT_MIN_CONFIDENCE);
         ConversionRules.OutcomeFact outcome = status == null ? null : new ConversionRules.OutcomeFact(9, status,
                 value == null ? null : new BigDecimal(value), value == null ? null : "USD", START.plusSeconds(86_400));
         ConversionRules.CallFacts call = new ConversionRules.CallFacts(1, START, START.plusSeconds(90), true, 85, true, "lease", 0.9,

@@ -84,7 +84,7 @@ class OutcomesAndExportsEndToEndTest {
         String numberB = visit("gclid=click-B", granted, true);       // Global Privacy Control
         String numberC = visit("gbraid=braid-C", denied, false);      // ad_user_data denied
         String numberD = visit("gclid=click-D", "{\"ad_storage\":\"granted\"}", false); // no ad_user_data signal
-        clock.advance(Duration.ofMinutes(5)); // the simulated calls start and end at the clock's time
+        clock.advance(Duration.ofSeconds(20)); // the simulated calls start and end at the clock's time
         server.simulateCall(numberA, "+15125550201", 75, true, TOKEN);
         server.simulateCall(numberB, "+15125550202", 80, true, TOKEN);
         server.simulateCall(numberC, "+15125550203", 90, true, TOKEN);
@@ -97,7 +97,7 @@ class OutcomesAndExportsEndToEndTest {
         CSVRecord first = clicks.get(0);
         assertThat(first.get(0)).isEqualTo("click-A");
         assertThat(first.get(1)).isEqualTo("Phone call (60 s)");
-        assertThat(first.get(2)).isEqualTo("2026-05-04 10:05:00"); // in the property's zone (CDT)
+        assertThat(first.get(2)).isEqualTo("2026-05-04 10:00:20"); // in the property's zone (CDT)
         assertThat(first.get(3)).isEqualTo("120.00");
         assertThat(first.get(4)).isEqualTo("USD");
         assertThat(first.get(5)).matches("ct-[0-9]+");
@@ -112,7 +112,7 @@ class OutcomesAndExportsEndToEndTest {
                 "ad_user_data_denied=1,ad_user_data_not_granted=1,global_privacy_control=1,no_consent_signal=1");
         assertThat(calls).hasSize(1);
         assertThat(calls.get(0).get(0)).isEqualTo("+15125550201");
-        assertThat(calls.get(0).get(1)).isEqualTo("2026-05-04 10:05:00");
+        assertThat(calls.get(0).get(1)).isEqualTo("2026-05-04 10:00:20");
         assertThat(export("google-enhanced-leads", "ad_user_data_denied=1,ad_user_data_not_granted=1,global_privacy_control=1,"
                 + "no_consent_signal=1").get(0).get(0)).isEqualTo(CsvFiles.sha256("+15125550201"));
 
@@ -180,7 +180,12 @@ class OutcomesAndExportsEndToEndTest {
         server.simulateCall(number, "+15125550301", 75, true, TOKEN);
         server.simulateCall("+15125550110", "+15125550302", 200, true, TOKEN);
         assertThat(conversions("action=1")).hasSize(2);
-        assertThat(export("google-ads-clicks", "")).hasSize(2); // the phone click and the call, both from click-T
+        // a call attributed with less confidence than the action's bar waits; lowering the bar sends it
+        assertThat(server.api("PATCH", "/api/v1/conversion-actions/1", key, "{\"export_min_confidence\":0.999}").status()).isEqualTo(200);
+        assertThat(export("google-ads-clicks", "")).hasSize(1); // the phone click (certain), not the call
+        assertThat(server.api("PATCH", "/api/v1/conversion-actions/1", key, "{\"export_min_confidence\":1.5}").status()).isEqualTo(422);
+        server.api("PATCH", "/api/v1/conversion-actions/1", key, "{\"export_min_confidence\":0.9}");
+        assertThat(export("google-ads-clicks", "")).hasSize(1); // now the call, from the same click-T
 
         // 90 s from now on: re-evaluating the day retracts the 75 s call's conversion and keeps the other
         assertThat(server.api("PATCH", "/api/v1/conversion-actions/1", key, "{\"min_talk_seconds\":90}").status()).isEqualTo(200);
@@ -189,7 +194,7 @@ class OutcomesAndExportsEndToEndTest {
         assertThat(result.get("evaluated").asInt()).isEqualTo(2);
         assertThat(result.get("retracted").asInt()).isEqualTo(1);
         assertThat(result.get("unchanged").asInt()).isEqualTo(1);
-        assertThat(result.get("rule_version").asInt()).isEqualTo(2);
+        assertThat(result.get("rule_version").asInt()).isEqualTo(4);
         List<CSVRecord> adjustments = export("google-ads-adjustments", "");
         assertThat(adjustments).hasSize(1);
         assertThat(adjustments.get(0).get(3)).isEqualTo("RETRACT");
@@ -201,7 +206,7 @@ class OutcomesAndExportsEndToEndTest {
         JsonNode again = server.api("POST", "/api/v1/conversion-actions/1/reevaluate", key,
                 "{\"from\":\"2026-05-04T00:00:00Z\"}").json();
         assertThat(again.get("restated").asInt()).isEqualTo(1);
-        assertThat(conversions("action=1").findValuesAsText("rule_version")).containsOnly("3", "1");
+        assertThat(conversions("action=1").findValuesAsText("rule_version")).containsOnly("5", "1");
         assertThat(server.api("POST", "/api/v1/conversion-actions/1/reevaluate", key, "{\"from\":\"2026-05-05T00:00:00Z\","
                 + "\"to\":\"2026-05-04T00:00:00Z\"}").status()).isEqualTo(422);
     }

@@ -13,7 +13,8 @@ final class ExportStore {
             SELECT c.id, c.account_id, a.name AS action_name, a.google_conversion_id, c.converted_at, c.conversion_value,
                    c.currency, c.value_version, c.retracted_at, c.updated_at, c.click_id, c.click_id_type, c.call_id,
                    pc.started_at AS call_started, pc.caller_sealed, s.id AS visit, s.gpc, s.consent_ad_user_data,
-                   s.consent_ad_personalization, s.consent_analytics_storage, s.ga_client_id
+                   s.consent_ad_personalization, s.consent_analytics_storage, s.ga_client_id, pc.confidence,
+                   a.export_min_confidence
               FROM conversion c
               JOIN conversion_action a ON a.id = c.action_id
               LEFT JOIN phone_call pc ON pc.id = c.call_id
@@ -70,7 +71,9 @@ final class ExportStore {
                 rs.getTimestamp("call_started") == null ? null : rs.getTimestamp("call_started").toInstant(),
                 rs.getString("caller_sealed"), rs.getString("visit") != null, rs.getBoolean("gpc"),
                 rs.getString("consent_ad_user_data"), rs.getString("consent_ad_personalization"),
-                rs.getString("consent_analytics_storage"), rs.getString("ga_client_id"));
+                rs.getString("consent_analytics_storage"), rs.getString("ga_client_id"),
+                rs.getBigDecimal("confidence") == null ? 1.0 : rs.getBigDecimal("confidence").doubleValue(),
+                rs.getBigDecimal("export_min_confidence").doubleValue());
     }
 
     List<Long> undeliveredRuns(Handle handle, long propertyId, Destination destination) {

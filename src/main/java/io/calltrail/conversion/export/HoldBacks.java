@@ -37,6 +37,10 @@ public final class HoldBacks {
         if ("denied".equals(row.adUserData()) && destination != Destination.GA4) {
             return new Held("ad_user_data_denied");
         }
+        if (destination != Destination.GOOGLE_ADS_ADJUSTMENTS && row.confidence() < row.exportMinConfidence()) {
+            // re-checked on every run: lowering the action's bar later sends what waits here
+            return new Waiting("below_export_min_confidence");
+        }
         return switch (destination) {
             case GOOGLE_ADS_CLICKS, GOOGLE_ADS_ADJUSTMENTS -> row.googleClick() ? new Send() : new NotApplicable("no_google_click_id");
             case MICROSOFT_ADS -> row.clickId() != null && "msclkid".equals(row.clickIdType())

@@ -44,7 +44,7 @@ class CsvFilesTest {
         Instant at = Instant.parse("2026-03-08T07:30:00Z").plusSeconds(3600 * id); // across the start of daylight saving time
         return new ExportRow(id, 1, action, "987654321", at, value == null ? null : new BigDecimal(value), "USD", 1, false,
                 at.plusSeconds(86_400), click, clickType, call, call == null ? null : at.minusSeconds(95), call == null ? null : "sealed",
-                consent != null, false, consent, consent == null ? null : "denied", consent, null);
+                consent != null, false, consent, consent == null ? null : "denied", consent, null, 0.95, 0.9);
     }
 
     private static final List<ExportRow> ROWS = List.of(
@@ -85,7 +85,7 @@ class CsvFilesTest {
         return new ExportRow(row.conversionId(), row.accountId(), row.actionName(), row.googleConversionId(), row.convertedAt(),
                 row.value(), row.currency(), 2, true, row.updatedAt(), row.clickId(), row.clickIdType(), row.callId(),
                 row.callStartedAt(), row.callerSealed(), row.hasSession(), row.gpc(), row.adUserData(), row.adPersonalization(),
-                row.analyticsStorage(), row.gaClientId());
+                row.analyticsStorage(), row.gaClientId(), row.confidence(), row.exportMinConfidence());
     }
 
     @Test
