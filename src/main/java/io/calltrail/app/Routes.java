@@ -9,6 +9,7 @@ import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.privacy.PrivacyHandlers;
 import io.calltrail.property.PropertyHandlers;
+import io.calltrail.report.ReportHandlers;
 import io.calltrail.telephony.CallHandlers;
 import io.calltrail.telephony.CredentialHandlers;
 import io.calltrail.telephony.TelephonyHandlers;
@@ -26,7 +27,8 @@ final class Routes {
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
-                    DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks) {
+                    DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks,
+                    ReportHandlers reports) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -128,6 +130,10 @@ final class Routes {
         app.get("/api/v1/source-rules/{id}", h.rules()::get);
         app.patch("/api/v1/source-rules/{id}", h.rules()::update);
         app.delete("/api/v1/source-rules/{id}", h.rules()::delete);
+
+        app.get("/api/v1/reports/overview", h.reports()::overview);
+        app.get("/api/v1/reports/{dimension}.csv", h.reports()::dimensionCsv);
+        app.get("/api/v1/reports/{dimension}", h.reports()::dimension);
 
         app.get("/", h.pages()::home);
         app.get("/demo/", h.pages()::demo);
