@@ -28,7 +28,7 @@ final class Routes {
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks,
-                    ReportHandlers reports) {
+                    ReportHandlers reports, ApiDocs docs) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -134,6 +134,7 @@ final class Routes {
         app.get("/api/v1/reports/overview", h.reports()::overview);
         app.get("/api/v1/reports/{dimension}.csv", h.reports()::dimensionCsv);
         app.get("/api/v1/reports/{dimension}", h.reports()::dimension);
+        app.get("/api/v1/openapi.json", h.docs()::openApi);
 
         app.get("/", h.pages()::home);
         app.get("/demo/", h.pages()::demo);
