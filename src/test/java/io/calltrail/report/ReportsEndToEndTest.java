@@ -282,6 +282,17 @@ class ReportsEndToEndTest {
         assertThat(byName(restated).get("spring").get("value").decimalValue()).isEqualByComparingTo("900");
         server.server().rollups().run();
         assertThat(get("/api/v1/reports/campaign?property=1&from=2026-05-04&to=2026-05-05").toString()).isEqualTo(restated.toString());
+
+        // another time zone means other days: what was rolled up no longer counts, and is rolled up again
+        assertThat(server.api("PATCH", "/api/v1/properties/1", key, "{\"time_zone\":\"Asia/Tokyo\"}").status()).isEqualTo(200);
+        String tokyo = get("/api/v1/reports/source?property=1&from=2026-05-03&to=2026-05-08").toString();
+        JsonNode tokyoDays = get("/api/v1/reports/overview?property=1&from=2026-05-04&to=2026-05-06").get("daily");
+        assertThat(tokyoDays.get(0).get("calls").asLong()).isEqualTo(1); // Sunday 10:01 in Austin is Monday 00:01 in Tokyo
+        assertThat(tokyoDays.get(1).get("calls").asLong()).isEqualTo(5);
+        server.server().rollups().run();
+        assertThat(count("SELECT COUNT(*) FROM report_rollup WHERE time_zone = 'Asia/Tokyo' AND rolled_through = DATE '2026-05-06'"))
+                .isEqualTo(1);
+        assertThat(get("/api/v1/reports/source?property=1&from=2026-05-03&to=2026-05-08").toString()).isEqualTo(tokyo);
     }
 
     private long count(String sql) {
