@@ -31,8 +31,9 @@ CREATE TABLE report_day_value (
 CREATE INDEX report_day_value_dimension ON report_day_value (property_id, dimension, local_day);
 
 -- One row per rolled-up day, with the counts of the facts it was made from that can still change after the day is
--- over (late clicks, calls that end or are imported later, conversions made, restated or retracted). A report uses a
--- day's rollup only while the facts still show these counts; sessions are counted once the day has been over an hour.
+-- over (late clicks, calls that end or are imported later, conversions made, restated or retracted; the sums of ids
+-- tell a row removed and another added apart). A report uses a day's rollup only while the facts still show these
+-- counts; sessions are counted once the day has been over an hour.
 CREATE TABLE report_rolled_day (
     account_id           BIGINT NOT NULL,
     property_id          BIGINT NOT NULL,
@@ -40,8 +41,10 @@ CREATE TABLE report_rolled_day (
     tel_clicks           BIGINT NOT NULL,
     calls                BIGINT NOT NULL,
     answered             BIGINT NOT NULL,
+    call_ids             BIGINT NOT NULL,
     conversion_rows      BIGINT NOT NULL,
     conversion_versions  BIGINT NOT NULL,
+    conversion_ids       BIGINT NOT NULL,
     PRIMARY KEY (property_id, local_day)
 );
 
@@ -65,5 +68,8 @@ CREATE TABLE report_stale (
 );
 CREATE INDEX report_stale_property ON report_stale (property_id, id);
 
--- Phone-link clicks among the page views of a day, read by type and time.
+-- What every report checks a rollup against, read from these indexes alone: phone-link clicks among the page views,
+-- calls and whether they were answered, conversions and their value versions, by property and time.
 CREATE INDEX tracking_event_property_type_time ON tracking_event (property_id, type, occurred_at);
+CREATE INDEX phone_call_property_time ON phone_call (property_id, started_at, answered_at);
+CREATE INDEX conversion_property_version ON conversion (property_id, converted_at, value_version);

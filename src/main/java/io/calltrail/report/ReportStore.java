@@ -35,10 +35,11 @@ final class ReportStore {
             day_number, attributable, static_source, utm_source, referrer_domain, utm_medium, utm_campaign, utm_term, landing_page""";
 
     // The local day of an instant is floor((epoch seconds + offset) / 86400) for the UTC offset of its stretch of time
-    // (see Period.stretches): both databases compute that alike, which their time zone functions do not.
+    // (see Period.stretches): both databases compute that alike, which their time zone functions do not. Whole seconds
+    // first, then a division of integers: H2 divides decimals at a great precision, and slowly.
     private static final String SESSIONS = """
             SELECT <groups>, COUNT(*) AS sessions
-              FROM (SELECT CAST(FLOOR((EXTRACT(EPOCH FROM s.started_at) + :offset) / 86400) AS BIGINT) AS day_number,
+              FROM (SELECT (CAST(FLOOR(EXTRACT(EPOCH FROM s.started_at)) AS BIGINT) + :offset) / 86400 AS day_number,
                            1 AS attributable, CAST(NULL AS VARCHAR(200)) AS static_source, <origin>
                       FROM visit_session s
                      WHERE s.account_id = :account AND s.property_id = :property
@@ -46,7 +47,7 @@ final class ReportStore {
              GROUP BY <groups>""";
     private static final String TEL_CLICKS = """
             SELECT <groups>, COUNT(*) AS tel_clicks
-              FROM (SELECT CAST(FLOOR((EXTRACT(EPOCH FROM e.occurred_at) + :offset) / 86400) AS BIGINT) AS day_number,
+              FROM (SELECT (CAST(FLOOR(EXTRACT(EPOCH FROM e.occurred_at)) AS BIGINT) + :offset) / 86400 AS day_number,
                            1 AS attributable, CAST(NULL AS VARCHAR(200)) AS static_source, <origin>
                       FROM tracking_event e
                       LEFT JOIN visit_session s ON s.id = e.session_id AND s.account_id = e.account_id
@@ -54,11 +55,11 @@ final class ReportStore {
                        AND e.occurred_at >= :start AND e.occurred_at < :end) fact
              GROUP BY <groups>""";
     private static final String CALLS = """
-            SELECT <groups>, COUNT(*) AS calls, SUM(answered) AS answered, SUM(first_time) AS first_time
-              FROM (SELECT CAST(FLOOR((EXTRACT(EPOCH FROM c.started_at) + :offset) / 86400) AS BIGINT) AS day_number,
+            SELECT <groups>, COUNT(*) AS calls, SUM(answered) AS answered, SUM(first_time) AS first_time, SUM(id) AS call_ids
+              FROM (SELECT (CAST(FLOOR(EXTRACT(EPOCH FROM c.started_at)) AS BIGINT) + :offset) / 86400 AS day_number,
                            CASE WHEN c.attribution = 'none' THEN 0 ELSE 1 END AS attributable, c.source_name AS static_source,
                            <origin>, CASE WHEN c.answered_at IS NULL THEN 0 ELSE 1 END AS answered,
-                           CASE WHEN c.first_time_caller THEN 1 ELSE 0 END AS first_time
+                           CASE WHEN c.first_time_caller THEN 1 ELSE 0 END AS first_time, c.id
                       FROM phone_call c
                       LEFT JOIN visit_session s ON s.id = c.session_id AND s.account_id = c.account_id
                      WHERE c.account_id = :account AND c.property_id = :property
@@ -68,10 +69,10 @@ final class ReportStore {
     // ones count nothing but are read too: their rows and value versions are part of what a rollup was made from.
     private static final String CONVERSIONS = """
             SELECT <groups>, currency, SUM(counted) AS conversions, SUM(counted_value) AS conversion_value,
-                   COUNT(*) AS conversion_rows, SUM(value_version) AS conversion_versions
-              FROM (SELECT CAST(FLOOR((EXTRACT(EPOCH FROM cv.converted_at) + :offset) / 86400) AS BIGINT) AS day_number,
+                   COUNT(*) AS conversion_rows, SUM(value_version) AS conversion_versions, SUM(id) AS conversion_ids
+              FROM (SELECT (CAST(FLOOR(EXTRACT(EPOCH FROM cv.converted_at)) AS BIGINT) + :offset) / 86400 AS day_number,
                            CASE WHEN c.attribution = 'none' THEN 0 ELSE 1 END AS attributable, c.source_name AS static_source,
-                           <origin>, cv.currency, cv.value_version,
+                           <origin>, cv.currency, cv.value_version, cv.id,
                            CASE WHEN cv.retracted_at IS NULL THEN 1 ELSE 0 END AS counted,
                            CASE WHEN cv.retracted_at IS NULL THEN cv.conversion_value END AS counted_value
                       FROM conversion cv
@@ -81,41 +82,54 @@ final class ReportStore {
                        AND cv.converted_at >= :start AND cv.converted_at < :end) fact
              GROUP BY <groups>, currency""";
 
-    // The same counts as the rolled-up days keep (Check), straight from the facts, by day only.
+    // The same counts as the rolled-up days keep (Check), straight from the facts: by day, and over a stretch of days.
+    // Every report checks them, so they read indexes alone: by property only (the caller has made sure the property
+    // is its account's), from indexes that hold every column they need.
     private static final String CHECK_TEL_CLICKS = """
             SELECT day_number, COUNT(*) AS tel_clicks
-              FROM (SELECT CAST(FLOOR((EXTRACT(EPOCH FROM e.occurred_at) + :offset) / 86400) AS BIGINT) AS day_number
+              FROM (SELECT (CAST(FLOOR(EXTRACT(EPOCH FROM e.occurred_at)) AS BIGINT) + :offset) / 86400 AS day_number
                       FROM tracking_event e
-                     WHERE e.property_id = :property AND e.type = 'tel_click' AND e.occurred_at >= :start AND e.occurred_at < :end
-                       AND e.account_id = :account) fact
+                     WHERE e.property_id = :property AND e.type = 'tel_click' AND e.occurred_at >= :start AND e.occurred_at < :end) fact
              GROUP BY day_number""";
     private static final String CHECK_CALLS = """
-            SELECT day_number, COUNT(*) AS calls, SUM(answered) AS answered
-              FROM (SELECT CAST(FLOOR((EXTRACT(EPOCH FROM c.started_at) + :offset) / 86400) AS BIGINT) AS day_number,
-                           CASE WHEN c.answered_at IS NULL THEN 0 ELSE 1 END AS answered
+            SELECT day_number, COUNT(*) AS calls, SUM(answered) AS answered, SUM(id) AS call_ids
+              FROM (SELECT (CAST(FLOOR(EXTRACT(EPOCH FROM c.started_at)) AS BIGINT) + :offset) / 86400 AS day_number,
+                           CASE WHEN c.answered_at IS NULL THEN 0 ELSE 1 END AS answered, c.id
                       FROM phone_call c
-                     WHERE c.account_id = :account AND c.property_id = :property
-                       AND c.started_at >= :start AND c.started_at < :end) fact
+                     WHERE c.property_id = :property AND c.started_at >= :start AND c.started_at < :end) fact
              GROUP BY day_number""";
     private static final String CHECK_CONVERSIONS = """
-            SELECT day_number, COUNT(*) AS conversion_rows, SUM(value_version) AS conversion_versions
-              FROM (SELECT CAST(FLOOR((EXTRACT(EPOCH FROM cv.converted_at) + :offset) / 86400) AS BIGINT) AS day_number,
-                           cv.value_version
+            SELECT day_number, COUNT(*) AS conversion_rows, SUM(value_version) AS conversion_versions, SUM(id) AS conversion_ids
+              FROM (SELECT (CAST(FLOOR(EXTRACT(EPOCH FROM cv.converted_at)) AS BIGINT) + :offset) / 86400 AS day_number,
+                           cv.value_version, cv.id
                       FROM conversion cv
-                     WHERE cv.property_id = :property AND cv.converted_at >= :start AND cv.converted_at < :end
-                       AND cv.account_id = :account) fact
+                     WHERE cv.property_id = :property AND cv.converted_at >= :start AND cv.converted_at < :end) fact
              GROUP BY day_number""";
+    private static final String TOTAL_TEL_CLICKS = """
+            SELECT COUNT(*) AS tel_clicks FROM tracking_event e
+             WHERE e.property_id = :property AND e.type = 'tel_click' AND e.occurred_at >= :start AND e.occurred_at < :end""";
+    private static final String TOTAL_CALLS = """
+            SELECT COUNT(*) AS calls, SUM(CASE WHEN c.answered_at IS NULL THEN 0 ELSE 1 END) AS answered, SUM(c.id) AS call_ids
+              FROM phone_call c
+             WHERE c.property_id = :property AND c.started_at >= :start AND c.started_at < :end""";
+    private static final String TOTAL_CONVERSIONS = """
+            SELECT COUNT(*) AS conversion_rows, SUM(cv.value_version) AS conversion_versions, SUM(cv.id) AS conversion_ids
+              FROM conversion cv
+             WHERE cv.property_id = :property AND cv.converted_at >= :start AND cv.converted_at < :end""";
 
     /**
      * The counts a day's rollup was made from that can change after the day is over: a late click, a call that ends
-     * or is imported later, a conversion made, restated or retracted (each of which raises its value version).
+     * (answered or not) or is imported later, a conversion made, restated or retracted (each raises its value
+     * version). The sums of ids tell a call or conversion removed (by the purge) and another added apart.
      */
-    record Check(long telClicks, long calls, long answered, long conversionRows, long conversionVersions) {
-        static final Check ZERO = new Check(0, 0, 0, 0, 0);
+    record Check(long telClicks, long calls, long answered, long callIds, long conversionRows, long conversionVersions,
+                 long conversionIds) {
+        static final Check ZERO = new Check(0, 0, 0, 0, 0, 0, 0);
 
         Check plus(Check other) {
-            return new Check(telClicks + other.telClicks, calls + other.calls, answered + other.answered,
-                    conversionRows + other.conversionRows, conversionVersions + other.conversionVersions);
+            return new Check(telClicks + other.telClicks, calls + other.calls, answered + other.answered, callIds + other.callIds,
+                    conversionRows + other.conversionRows, conversionVersions + other.conversionVersions,
+                    conversionIds + other.conversionIds);
         }
     }
 
@@ -136,35 +150,52 @@ final class ReportStore {
             rows(handle, TEL_CLICKS, accountId, propertyId, stretch).forEach(rs -> {
                 long clicks = rs.getLong("tel_clicks");
                 sink.add(day(rs), origin(rs), Counts.ofTelClicks(clicks));
-                sink.check(day(rs), new Check(clicks, 0, 0, 0, 0));
+                sink.check(day(rs), new Check(clicks, 0, 0, 0, 0, 0, 0));
             });
             rows(handle, CALLS, accountId, propertyId, stretch).forEach(rs -> {
                 long calls = rs.getLong("calls");
                 long answered = rs.getLong("answered");
                 Origin origin = origin(rs);
                 sink.add(day(rs), origin, Counts.ofCalls(calls, answered, rs.getLong("first_time"), origin.attributable() ? 0 : calls));
-                sink.check(day(rs), new Check(0, calls, answered, 0, 0));
+                sink.check(day(rs), new Check(0, calls, answered, rs.getLong("call_ids"), 0, 0, 0));
             });
             rows(handle, CONVERSIONS, accountId, propertyId, stretch).forEach(rs -> {
                 sink.add(day(rs), origin(rs), Counts.ofConversions(rs.getLong("conversions"), rs.getString("currency"),
                         rs.getBigDecimal("conversion_value")));
-                sink.check(day(rs), new Check(0, 0, 0, rs.getLong("conversion_rows"), rs.getLong("conversion_versions")));
+                sink.check(day(rs), new Check(0, 0, 0, 0, rs.getLong("conversion_rows"), rs.getLong("conversion_versions"),
+                        rs.getLong("conversion_ids")));
             });
         }
     }
 
     /** The check of every day of {@code [start, end)} that has facts, straight from the facts. */
-    Map<LocalDate, Check> checks(Handle handle, long accountId, long propertyId, Instant start, Instant end, ZoneId zone) {
+    Map<LocalDate, Check> checks(Handle handle, long propertyId, Instant start, Instant end, ZoneId zone) {
         Map<LocalDate, Check> checks = new HashMap<>();
         for (Period.Stretch stretch : Period.stretches(start, end, zone)) {
-            rows(handle, CHECK_TEL_CLICKS, accountId, propertyId, stretch)
-                    .forEach(rs -> checks.merge(day(rs), new Check(rs.getLong("tel_clicks"), 0, 0, 0, 0), Check::plus));
-            rows(handle, CHECK_CALLS, accountId, propertyId, stretch).forEach(rs -> checks.merge(day(rs),
-                    new Check(0, rs.getLong("calls"), rs.getLong("answered"), 0, 0), Check::plus));
-            rows(handle, CHECK_CONVERSIONS, accountId, propertyId, stretch).forEach(rs -> checks.merge(day(rs),
-                    new Check(0, 0, 0, rs.getLong("conversion_rows"), rs.getLong("conversion_versions")), Check::plus));
+            rows(handle, CHECK_TEL_CLICKS, null, propertyId, stretch)
+                    .forEach(rs -> checks.merge(day(rs), new Check(rs.getLong("tel_clicks"), 0, 0, 0, 0, 0, 0), Check::plus));
+            rows(handle, CHECK_CALLS, null, propertyId, stretch).forEach(rs -> checks.merge(day(rs),
+                    new Check(0, rs.getLong("calls"), rs.getLong("answered"), rs.getLong("call_ids"), 0, 0, 0), Check::plus));
+            rows(handle, CHECK_CONVERSIONS, null, propertyId, stretch).forEach(rs -> checks.merge(day(rs),
+                    new Check(0, 0, 0, 0, rs.getLong("conversion_rows"), rs.getLong("conversion_versions"), rs.getLong("conversion_ids")),
+                    Check::plus));
         }
         return checks;
+    }
+
+    /** The check of all the days of {@code [start, end)} together, straight from the facts: no day to work out per row. */
+    Check total(Handle handle, long propertyId, Instant start, Instant end) {
+        Check clicks = handle.createQuery(TOTAL_TEL_CLICKS).bind("property", propertyId)
+                .bind("start", start).bind("end", end)
+                .map((rs, ctx) -> new Check(rs.getLong("tel_clicks"), 0, 0, 0, 0, 0, 0)).one();
+        Check calls = handle.createQuery(TOTAL_CALLS).bind("property", propertyId)
+                .bind("start", start).bind("end", end)
+                .map((rs, ctx) -> new Check(0, rs.getLong("calls"), rs.getLong("answered"), rs.getLong("call_ids"), 0, 0, 0)).one();
+        Check conversions = handle.createQuery(TOTAL_CONVERSIONS).bind("property", propertyId)
+                .bind("start", start).bind("end", end)
+                .map((rs, ctx) -> new Check(0, 0, 0, 0, rs.getLong("conversion_rows"), rs.getLong("conversion_versions"),
+                        rs.getLong("conversion_ids"))).one();
+        return clicks.plus(calls).plus(conversions);
     }
 
     /** A row consumer that may throw what JDBC throws. */
@@ -182,10 +213,12 @@ final class ReportStore {
         }
     }
 
-    private static Rows rows(Handle handle, String sql, long accountId, long propertyId, Period.Stretch stretch) {
-        return new Rows(handle.createQuery(sql).define("groups", GROUPS).define("origin", ORIGIN)
-                .bind("account", accountId).bind("property", propertyId).bind("offset", stretch.offsetSeconds())
-                .bind("start", stretch.start()).bind("end", stretch.end()));
+    /** A query over one stretch of time; {@code accountId} null for the checks, which filter by property alone. */
+    private static Rows rows(Handle handle, String sql, Long accountId, long propertyId, Period.Stretch stretch) {
+        Query query = handle.createQuery(sql).define("groups", GROUPS).define("origin", ORIGIN)
+                .bind("property", propertyId).bind("offset", stretch.offsetSeconds())
+                .bind("start", stretch.start()).bind("end", stretch.end());
+        return new Rows(accountId == null ? query : query.bind("account", accountId));
     }
 
     private static LocalDate day(ResultSet rs) throws SQLException {
@@ -235,11 +268,13 @@ final class ReportStore {
     Map<LocalDate, Check> rolledChecks(Handle handle, long accountId, long propertyId, LocalDate from, LocalDate to) {
         Map<LocalDate, Check> checks = new HashMap<>();
         handle.createQuery("""
-                        SELECT local_day, tel_clicks, calls, answered, conversion_rows, conversion_versions FROM report_rolled_day
+                        SELECT local_day, tel_clicks, calls, answered, call_ids, conversion_rows, conversion_versions, conversion_ids
+                          FROM report_rolled_day
                          WHERE property_id = :property AND local_day >= :from AND local_day < :to AND account_id = :account""")
                 .bind("account", accountId).bind("property", propertyId).bind("from", from).bind("to", to)
                 .map((rs, ctx) -> Map.entry(rs.getObject("local_day", LocalDate.class), new Check(rs.getLong("tel_clicks"),
-                        rs.getLong("calls"), rs.getLong("answered"), rs.getLong("conversion_rows"), rs.getLong("conversion_versions"))))
+                        rs.getLong("calls"), rs.getLong("answered"), rs.getLong("call_ids"), rs.getLong("conversion_rows"),
+                        rs.getLong("conversion_versions"), rs.getLong("conversion_ids"))))
                 .forEach(entry -> checks.put(entry.getKey(), entry.getValue()));
         return checks;
     }
@@ -261,14 +296,15 @@ final class ReportStore {
         }
         PreparedBatch deleteDays = handle.prepareBatch("DELETE FROM report_rolled_day WHERE property_id = :property AND local_day = :day");
         PreparedBatch insertDays = handle.prepareBatch("""
-                INSERT INTO report_rolled_day (account_id, property_id, local_day, tel_clicks, calls, answered, conversion_rows,
-                                               conversion_versions)
-                VALUES (:account, :property, :day, :telClicks, :calls, :answered, :rows, :versions)""");
+                INSERT INTO report_rolled_day (account_id, property_id, local_day, tel_clicks, calls, answered, call_ids,
+                                               conversion_rows, conversion_versions, conversion_ids)
+                VALUES (:account, :property, :day, :telClicks, :calls, :answered, :callIds, :rows, :versions, :conversionIds)""");
         days.forEach((day, check) -> {
             deleteDays.bind("property", propertyId).bind("day", day).add();
             insertDays.bind("account", accountId).bind("property", propertyId).bind("day", day).bind("telClicks", check.telClicks())
-                    .bind("calls", check.calls()).bind("answered", check.answered()).bind("rows", check.conversionRows())
-                    .bind("versions", check.conversionVersions()).add();
+                    .bind("calls", check.calls()).bind("answered", check.answered()).bind("callIds", check.callIds())
+                    .bind("rows", check.conversionRows()).bind("versions", check.conversionVersions())
+                    .bind("conversionIds", check.conversionIds()).add();
         });
         if (!days.isEmpty()) {
             deleteDays.execute();

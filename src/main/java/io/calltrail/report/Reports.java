@@ -1,6 +1,7 @@
 package io.calltrail.report;
 
 import io.calltrail.property.Property;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -51,17 +52,24 @@ public final class Reports {
         if (state.isPresent() && !from.isAfter(state.get().rolledThrough())) {
             LocalDate rolledTo = state.get().rolledThrough().plusDays(1).isBefore(to) ? state.get().rolledThrough().plusDays(1) : to;
             Map<LocalDate, ReportStore.Check> made = store.rolledChecks(handle, account, id, from, rolledTo);
-            Map<LocalDate, ReportStore.Check> now = store.checks(handle, account, id, Period.startOf(from, zone),
-                    Period.startOf(rolledTo, zone), zone);
             Set<LocalDate> marked = store.staleDays(handle, account, id);
+            List<LocalDate> candidates = made.keySet().stream().filter(day -> !marked.contains(day)).toList();
             List<LocalDate> changed = new ArrayList<>();
-            for (LocalDate day = from; day.isBefore(rolledTo); day = day.plusDays(1)) {
-                ReportStore.Check facts = now.getOrDefault(day, ReportStore.Check.ZERO);
-                ReportStore.Check rollup = made.get(day);
-                if (rollup != null && rollup.equals(facts) && !marked.contains(day)) {
-                    rolled.add(day);
-                } else if (!marked.contains(day) && (rollup != null || !facts.equals(ReportStore.Check.ZERO))) {
-                    changed.add(day);
+            for (List<LocalDate> run : runs(candidates)) {
+                Instant start = Period.startOf(run.get(0), zone);
+                Instant end = Period.startOf(run.get(run.size() - 1).plusDays(1), zone);
+                ReportStore.Check expected = run.stream().map(made::get).reduce(ReportStore.Check.ZERO, ReportStore.Check::plus);
+                if (store.total(handle, id, start, end).equals(expected)) {
+                    rolled.addAll(run); // the usual case: nothing changed, no day to work out per fact
+                    continue;
+                }
+                Map<LocalDate, ReportStore.Check> now = store.checks(handle, id, start, end, zone);
+                for (LocalDate day : run) {
+                    if (made.get(day).equals(now.getOrDefault(day, ReportStore.Check.ZERO))) {
+                        rolled.add(day);
+                    } else {
+                        changed.add(day);
+                    }
                 }
             }
             store.markStale(handle, account, id, changed); // for the rollup job to add them up again

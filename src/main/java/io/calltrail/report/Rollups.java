@@ -1,5 +1,6 @@
 package io.calltrail.report;
 
+import io.calltrail.store.SqlErrors;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,7 +68,13 @@ public final class Rollups {
         long id = property.propertyId();
         Optional<ReportStore.State> read = jdbi.withHandle(handle -> store.state(handle, account, id));
         if (read.isEmpty()) {
-            jdbi.useHandle(handle -> store.start(handle, account, id, property.timeZone(), now));
+            try {
+                jdbi.useHandle(handle -> store.start(handle, account, id, property.timeZone(), now));
+            } catch (RuntimeException e) {
+                if (!SqlErrors.isUniqueViolation(e)) { // else another instance started it a moment before
+                    throw e;
+                }
+            }
             read = jdbi.withHandle(handle -> store.state(handle, account, id));
         }
         ReportStore.State state = read.orElseThrow();
