@@ -47,15 +47,16 @@ public final class Reports {
         ZoneId zone = ZoneId.of(property.timeZone());
         DayTable table = new DayTable();
         Set<LocalDate> rolled = new HashSet<>();
+        List<LocalDate> changed = new ArrayList<>();
         Optional<ReportStore.State> state = store.state(handle, account, id)
                 .filter(found -> found.timeZone().equals(property.timeZone()) && found.rolledThrough() != null);
-        if (state.isPresent() && !from.isAfter(state.get().rolledThrough())) {
-            LocalDate rolledTo = state.get().rolledThrough().plusDays(1).isBefore(to) ? state.get().rolledThrough().plusDays(1) : to;
-            Map<LocalDate, ReportStore.Check> made = store.rolledChecks(handle, account, id, from, rolledTo);
-            Set<LocalDate> marked = store.staleDays(handle, account, id);
-            List<LocalDate> candidates = made.keySet().stream().filter(day -> !marked.contains(day)).toList();
-            List<LocalDate> changed = new ArrayList<>();
-            for (List<LocalDate> run : runs(candidates)) {
+        LocalDate rolledThrough = state.map(ReportStore.State::rolledThrough).orElse(LocalDate.MIN);
+        LocalDate rolledTo = rolledThrough.plusDays(1).isBefore(to) ? rolledThrough.plusDays(1) : to;
+        boolean someRolled = from.isBefore(rolledTo);
+        Map<LocalDate, ReportStore.Check> made = someRolled ? store.rolledChecks(handle, account, id, from, rolledTo) : Map.of();
+        Set<LocalDate> marked = someRolled ? store.staleDays(handle, account, id) : Set.of();
+        if (someRolled) {
+            for (List<LocalDate> run : runs(made.keySet().stream().filter(day -> !marked.contains(day)).toList())) {
                 Instant start = Period.startOf(run.get(0), zone);
                 Instant end = Period.startOf(run.get(run.size() - 1).plusDays(1), zone);
                 ReportStore.Check expected = run.stream().map(made::get).reduce(ReportStore.Check.ZERO, ReportStore.Check::plus);
@@ -72,7 +73,6 @@ public final class Reports {
                     }
                 }
             }
-            store.markStale(handle, account, id, changed); // for the rollup job to add them up again
             store.rolled(handle, account, id, dimension, from, rolledTo, row -> {
                 if (rolled.contains(row.day())) {
                     table.add(row.day(), row.value(), row.counts());
@@ -85,10 +85,19 @@ public final class Reports {
                 rest.add(day);
             }
         }
+        // a day the job took for empty (before the first fact) that has facts now: an imported call log, say
+        Set<LocalDate> missing = new TreeSet<>();
         for (List<LocalDate> run : runs(rest)) {
             store.facts(handle, account, id, Period.startOf(run.get(0), zone), Period.startOf(run.get(run.size() - 1).plusDays(1), zone),
-                    zone, (day, origin, counts) -> table.add(day, dimension.valueOf(origin), counts));
+                    zone, (day, origin, counts) -> {
+                        table.add(day, dimension.valueOf(origin), counts);
+                        if (!day.isAfter(rolledThrough) && !made.containsKey(day) && !marked.contains(day)) {
+                            missing.add(day);
+                        }
+                    });
         }
+        changed.addAll(missing);
+        store.markStale(handle, account, id, changed); // for the rollup job to add them up again
         return table;
     }
 

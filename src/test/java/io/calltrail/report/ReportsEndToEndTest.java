@@ -283,6 +283,13 @@ class ReportsEndToEndTest {
         server.server().rollups().run();
         assertThat(get("/api/v1/reports/campaign?property=1&from=2026-05-04&to=2026-05-05").toString()).isEqualTo(restated.toString());
 
+        // a call log reaching back before the first visit: such days too are rolled up, once a report has read them
+        importMainLineCall("+15125550206", "2026-05-01T16:00:00Z");
+        assertThat(get("/api/v1/reports/overview?property=1&from=2026-05-01&to=2026-05-02").get("calls").get("current").asLong())
+                .isEqualTo(1);
+        assertThat(server.server().rollups().run().rolledAgain()).isEqualTo(1);
+        assertThat(count("SELECT calls FROM report_rolled_day WHERE local_day = DATE '2026-05-01'")).isEqualTo(1);
+
         // another time zone means other days: what was rolled up no longer counts, and is rolled up again
         assertThat(server.api("PATCH", "/api/v1/properties/1", key, "{\"time_zone\":\"Asia/Tokyo\"}").status()).isEqualTo(200);
         String tokyo = get("/api/v1/reports/source?property=1&from=2026-05-03&to=2026-05-08").toString();
