@@ -10,6 +10,7 @@ import io.calltrail.pool.PoolHandlers;
 import io.calltrail.privacy.PrivacyHandlers;
 import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.property.PropertyHandlers;
+import io.calltrail.report.ReportHandlers;
 import io.calltrail.telephony.CallHandlers;
 import io.calltrail.telephony.CredentialHandlers;
 import io.calltrail.telephony.TelephonyHandlers;
@@ -27,7 +28,8 @@ final class Routes {
                     PoolHandlers pools, SourceRuleHandlers rules, Pages pages, SnippetHandler snippet,
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
-                    DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit) {
+                    DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
+                    ReportHandlers reports, ApiDocs docs) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -134,6 +136,11 @@ final class Routes {
 
         // read only, for owners: no route changes or deletes an entry
         app.get("/api/v1/audit", h.audit()::list);
+
+        app.get("/api/v1/reports/overview", h.reports()::overview);
+        app.get("/api/v1/reports/{dimension}.csv", h.reports()::dimensionCsv);
+        app.get("/api/v1/reports/{dimension}", h.reports()::dimension);
+        app.get("/api/v1/openapi.json", h.docs()::openApi);
 
         app.get("/", h.pages()::home);
         app.get("/demo/", h.pages()::demo);

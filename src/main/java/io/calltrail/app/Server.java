@@ -34,6 +34,9 @@ import io.calltrail.privacy.SubjectAccess;
 import io.calltrail.privacy.VisitorHasher;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.property.PropertyStore;
+import io.calltrail.report.ReportHandlers;
+import io.calltrail.report.Reports;
+import io.calltrail.report.Rollups;
 import io.calltrail.store.Database;
 import io.calltrail.store.SqlErrors;
 import io.calltrail.store.Spool;
@@ -88,10 +91,13 @@ public final class Server implements AutoCloseable {
     private final CallRecorder calls;
     private final Deliverer deliverer;
     private final ScheduledExecutorService deliveries;
+    private final Rollups rollups;
+    private final ScheduledExecutorService reporting;
 
     private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
                    Optional<String> ownerKey, Optional<Demo.Seeded> demo, Events events,
-                   CallRecorder calls, Deliverer deliverer, ScheduledExecutorService deliveries) {
+                   CallRecorder calls, Deliverer deliverer, ScheduledExecutorService deliveries, Rollups rollups,
+                   ScheduledExecutorService reporting) {
         this.settings = settings;
         this.database = database;
         this.app = app;
@@ -102,6 +108,8 @@ public final class Server implements AutoCloseable {
         this.calls = calls;
         this.deliverer = deliverer;
         this.deliveries = deliveries;
+        this.rollups = rollups;
+        this.reporting = reporting;
     }
 
     public static Server start(Settings settings, Clock clock) {
@@ -159,6 +167,7 @@ public final class Server implements AutoCloseable {
             routing.refresh();
         };
         Deliverer deliverer = deliverer(jdbi, clock, settings, crypto, destinations);
+        Rollups rollups = new Rollups(jdbi, clock);
 
         // With port 0 the public URL is known only once the server has bound its port.
         AtomicReference<String> publicUrl = new AtomicReference<>(
@@ -184,7 +193,9 @@ public final class Server implements AutoCloseable {
                 new DestinationHandlers(jdbi, crypto, clock, audit),
                 new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock, audit),
                 new WebhookHandlers(jdbi, webhooks, audit),
-                new AuditHandlers(jdbi));
+                new AuditHandlers(jdbi),
+                new ReportHandlers(new Reports(jdbi), properties, clock),
+                new ApiDocs());
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -199,6 +210,9 @@ public final class Server implements AutoCloseable {
                     ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000))));
         });
         app.before("/api/*", ctx -> {
+            if (ctx.path().equals(ApiDocs.PATH)) {
+                return; // the API's description holds nothing of any account
+            }
             String header = ctx.header("Authorization");
             if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 throw new ApiError(401, "unauthenticated", "Authorization", "send Authorization: Bearer <api key>");
@@ -264,7 +278,16 @@ public final class Server implements AutoCloseable {
             return thread;
         });
         deliverer.start(deliveries);
-        return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls, deliverer, deliveries);
+
+        // A thread of its own too: a first rollup of a long history takes a while, and routing must not wait for it.
+        ScheduledExecutorService reporting = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "calltrail-rollups");
+            thread.setDaemon(true);
+            return thread;
+        });
+        reporting.scheduleWithFixedDelay(() -> guarded("report rollups", rollups::run), 30, 60, TimeUnit.SECONDS);
+        return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls, deliverer, deliveries, rollups,
+                reporting);
     }
 
     /** What happens when a call ends, in the transaction that ends it: conversions by their rules, then {@code call.completed}. */
@@ -383,6 +406,11 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    /** Keeps the reports' daily rollups; runs on its own every minute. */
+    public Rollups rollups() {
+        return rollups;
+    }
+
     /** Sends the outbox's due deliveries; runs on its own every few seconds. */
     public Deliverer deliverer() {
         return deliverer;
@@ -401,6 +429,7 @@ public final class Server implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         maintenance.shutdownNow();
+        reporting.shutdownNow();
         app.stop();
         events.close();
         calls.close();

@@ -1,5 +1,6 @@
 package io.calltrail.conversion;
 
+import io.calltrail.tracking.SourceName;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -77,7 +78,7 @@ public final class ConversionRules {
     }
 
     private static boolean sourceCounts(ConversionAction action, String source) {
-        String name = source == null ? "(direct)" : source.toLowerCase(Locale.ROOT);
+        String name = SourceName.orDirect(source).toLowerCase(Locale.ROOT);
         if (!action.sourcesIncluded().isEmpty() && !action.sourcesIncluded().contains(name)) {
             return false;
         }

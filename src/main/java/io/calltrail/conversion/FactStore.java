@@ -1,5 +1,6 @@
 package io.calltrail.conversion;
 
+import io.calltrail.tracking.SourceName;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -78,8 +79,7 @@ public final class FactStore {
                 type = name;
             }
         }
-        String source = staticSource != null ? staticSource
-                : rs.getString("utm_source") != null ? rs.getString("utm_source") : rs.getString("referrer_domain");
+        String source = SourceName.of(staticSource, rs.getString("utm_source"), rs.getString("referrer_domain"));
         return new ConversionRules.Visit(session, instant(rs.getTimestamp(startedColumn)), click, type, source);
     }
 
