@@ -215,7 +215,7 @@ public final class Calltrail implements Runnable {
                 var jdbi = offline.database().jdbi();
                 Long accountId = account != null ? account : onlyAccount(jdbi);
                 if (accountId == null) {
-                    System.err.println("several accounts: name one with --account ID");
+                    System.err.println("name the account with --account ID (this database has none or several)");
                     return 2;
                 }
                 try {
@@ -363,7 +363,7 @@ public final class Calltrail implements Runnable {
         java.util.Map.Entry<Long, io.calltrail.phone.PhoneNumber> resolve(org.jdbi.v3.core.Jdbi jdbi) {
             Long accountId = account != null ? account : onlyAccount(jdbi);
             if (accountId == null) {
-                System.err.println("several accounts: name one with --account ID");
+                System.err.println("name the account with --account ID (this database has none or several)");
                 return null;
             }
             var parsed = io.calltrail.phone.PhoneNumber.parse(phone, country == null ? null : country.toUpperCase(java.util.Locale.ROOT));
@@ -375,13 +375,14 @@ public final class Calltrail implements Runnable {
         }
     }
 
-    @Command(name = "erase", mixinStandardHelpOptions = true,
-            description = "Erase a caller: their number and keyed hash leave every call, outcome and queued delivery.")
-    static final class Erase implements Callable<Integer> {
+    /** A command about one caller: opens the database, finds the account and the number, then acts and prints JSON. */
+    abstract static class CallerCommand implements Callable<Integer> {
         @Mixin
         SettingsOptions options = new SettingsOptions();
         @Mixin
         SubjectOptions subject = new SubjectOptions();
+
+        abstract Object act(Server.Offline offline, long account, io.calltrail.phone.PhoneNumber caller);
 
         @Override
         public Integer call() {
@@ -394,38 +395,29 @@ public final class Calltrail implements Runnable {
                 if (who == null) {
                     return 2;
                 }
-                var erased = offline.erasure().erase(who.getKey(), who.getValue(), (handle, entry, counts) ->
-                        offline.audit().record(handle, io.calltrail.account.Actor.cli(who.getKey()), "privacy.erase", "erasure",
-                                Long.toString(entry), java.util.Map.of("erased", counts)));
-                System.out.println(io.calltrail.app.Json.write(erased));
+                System.out.println(io.calltrail.app.Json.write(act(offline, who.getKey(), who.getValue())));
                 return 0;
             }
         }
     }
 
+    @Command(name = "erase", mixinStandardHelpOptions = true,
+            description = "Erase a caller: their number and keyed hash leave every call, outcome and queued delivery.")
+    static final class Erase extends CallerCommand {
+        @Override
+        Object act(Server.Offline offline, long account, io.calltrail.phone.PhoneNumber caller) {
+            return offline.erasure().erase(account, caller, (handle, entry, counts) ->
+                    offline.audit().record(handle, io.calltrail.account.Actor.cli(account), "privacy.erase", "erasure",
+                            Long.toString(entry), java.util.Map.of("erased", counts)));
+        }
+    }
+
     @Command(name = "subject", mixinStandardHelpOptions = true,
             description = "Print everything stored about a caller as JSON (a subject-access request).")
-    static final class Subject implements Callable<Integer> {
-        @Mixin
-        SettingsOptions options = new SettingsOptions();
-        @Mixin
-        SubjectOptions subject = new SubjectOptions();
-
+    static final class Subject extends CallerCommand {
         @Override
-        public Integer call() {
-            Settings settings = loadOrReport(options, options.flags());
-            if (settings == null) {
-                return 2;
-            }
-            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
-                var who = subject.resolve(offline.database().jdbi());
-                if (who == null) {
-                    return 2;
-                }
-                System.out.println(io.calltrail.app.Json.write(offline.database().jdbi().withHandle(handle ->
-                        offline.subjects().report(handle, who.getKey(), who.getValue()))));
-                return 0;
-            }
+        Object act(Server.Offline offline, long account, io.calltrail.phone.PhoneNumber caller) {
+            return offline.database().jdbi().withHandle(handle -> offline.subjects().report(handle, account, caller));
         }
     }
 
