@@ -33,6 +33,12 @@ public final class ConversionRules {
     /** A conversion to record: {@code dedupeKey} makes it count once under its action. */
     public record Decision(String dedupeKey, String clickId, String clickIdType, Instant convertedAt, BigDecimal value,
                            String currency, Long outcomeId) {
+
+        /** Whether a conversion stored with this value and currency is worth what this decision says (no restatement). */
+        public boolean sameAmount(BigDecimal storedValue, String storedCurrency) {
+            boolean sameValue = storedValue == null ? value == null : value != null && storedValue.compareTo(value) == 0;
+            return sameValue && java.util.Objects.equals(storedCurrency, currency);
+        }
     }
 
     public static Optional<Decision> evaluate(ConversionAction action, CallFacts call) {

@@ -94,18 +94,13 @@ public final class Conversions {
         }
         ConversionStore.Existing known = existing.get();
         boolean same = Objects.equals(known.callId(), callId) || callId == null;
-        boolean changed = known.retracted() || !sameAmount(known, made);
+        boolean changed = known.retracted() || !made.sameAmount(known.value(), known.currency());
         if (same && changed) {
             store.restate(handle, known.id(), made, action.ruleVersion(), now);
             publish(handle, action, known.id(), "conversion.updated");
         }
     }
 
-    private static boolean sameAmount(ConversionStore.Existing known, ConversionRules.Decision made) {
-        boolean sameValue = known.value() == null ? made.value() == null
-                : made.value() != null && known.value().compareTo(made.value()) == 0;
-        return sameValue && Objects.equals(known.currency(), made.currency());
-    }
 
     private void publish(Handle handle, ConversionAction action, long conversionId, String type) {
         facts.conversionView(handle, conversionId).ifPresent(view -> {

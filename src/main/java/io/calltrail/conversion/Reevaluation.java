@@ -178,7 +178,7 @@ public final class Reevaluation {
                     known.put(made.dedupeKey(), new Known(-1, callId, eventId, made.value(), made.currency(), false));
                     created++;
                 } else if (existing.id() > 0 && (callId == null || callId.equals(existing.callId()))
-                        && (existing.retracted() || !sameAmount(existing, made))) {
+                        && (existing.retracted() || !made.sameAmount(existing.value(), existing.currency()))) {
                     restates.add(new Object[] {existing.id(), made});
                     restated++;
                 } else {
@@ -251,12 +251,6 @@ public final class Reevaluation {
                 details.put("unchanged", unchanged);
             }
             audit.record(handle, actor, "conversion.reevaluate", "conversion_action", Long.toString(action.id()), details);
-        }
-
-        private static boolean sameAmount(Known known, ConversionRules.Decision made) {
-            boolean sameValue = known.value() == null ? made.value() == null
-                    : made.value() != null && known.value().compareTo(made.value()) == 0;
-            return sameValue && java.util.Objects.equals(known.currency(), made.currency());
         }
     }
 }

@@ -81,6 +81,16 @@ public record PhoneNumber(String e164) {
         return UTIL.format(parsed(), style);
     }
 
+    /** The E.164 form, plus sign included, as lower-case SHA-256 hex: how enhanced conversions send a number. */
+    public String sha256() {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(e164.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public String toString() {
         return e164;

@@ -3,12 +3,8 @@ package io.calltrail.privacy;
 import io.calltrail.account.Actor;
 import io.calltrail.app.Json;
 import io.calltrail.phone.PhoneNumber;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,54 +112,42 @@ public final class Erasure {
         }
         erased.put("outcomes", handle.createUpdate("UPDATE outcome SET caller_hash = NULL WHERE account_id = :account AND caller_hash = :hash")
                 .bind("account", accountId).bind("hash", hash).execute());
-        int dropped = 0;
-        int scrubbed = 0;
-        for (String form : forms) {
-            List<Map<String, Object>> carrying = handle.createQuery("""
-                            SELECT id, status FROM delivery WHERE account_id = :account AND body LIKE :pattern""")
-                    .bind("account", accountId).bind("pattern", "%" + form + "%").mapToMap().list();
-            for (Map<String, Object> delivery : carrying) {
-                long id = ((Number) delivery.get("id")).longValue();
-                if ("pending".equals(delivery.get("status"))) {
-                    handle.createUpdate("DELETE FROM delivery_attempt WHERE delivery_id = :id").bind("id", id).execute();
-                    dropped += handle.createUpdate("DELETE FROM delivery WHERE id = :id").bind("id", id).execute();
-                } else {
-                    String body = handle.createQuery("SELECT body FROM delivery WHERE id = :id").bind("id", id).mapTo(String.class).one();
-                    handle.createUpdate("UPDATE delivery SET body = :body WHERE id = :id")
-                            .bind("body", body.replace(form, "[erased]")).bind("id", id).execute();
-                    scrubbed++;
-                }
-            }
-        }
-        // webhook events of the caller's calls show the masked number: the event stays, the mask goes
-        for (String mask : masks) {
-            for (long id : handle.createQuery("SELECT id FROM delivery WHERE account_id = :account AND body LIKE :pattern")
-                    .bind("account", accountId).bind("pattern", "%" + mask + "%").mapTo(Long.class).list()) {
-                String body = handle.createQuery("SELECT body FROM delivery WHERE id = :id").bind("id", id).mapTo(String.class).one();
-                handle.createUpdate("UPDATE delivery SET body = :body WHERE id = :id")
-                        .bind("body", body.replace(mask, "[erased]")).bind("id", id).execute();
-                scrubbed++;
-            }
-        }
-        erased.put("deliveries_dropped", dropped);
-        erased.put("deliveries_scrubbed", scrubbed);
+        int[] dropped = {0};
+        int[] scrubbed = {0};
+        // a queued delivery that carries the number is dropped; a sent one, or one that shows only the mask (webhook
+        // events of the caller's calls), keeps its place with the text blanked
+        forms.forEach(form -> scrubDeliveries(handle, accountId, form, true, dropped, scrubbed));
+        masks.forEach(mask -> scrubDeliveries(handle, accountId, mask, false, dropped, scrubbed));
+        erased.put("deliveries_dropped", dropped[0]);
+        erased.put("deliveries_scrubbed", scrubbed[0]);
         return erased;
+    }
+
+    private static void scrubDeliveries(Handle handle, long accountId, String text, boolean dropPending, int[] dropped,
+                                        int[] scrubbed) {
+        List<Map<String, Object>> carrying = handle.createQuery("""
+                        SELECT id, status, body FROM delivery WHERE account_id = :account AND body LIKE :pattern""")
+                .bind("account", accountId).bind("pattern", "%" + text + "%").mapToMap().list();
+        for (Map<String, Object> delivery : carrying) {
+            long id = ((Number) delivery.get("id")).longValue();
+            if (dropPending && "pending".equals(delivery.get("status"))) {
+                handle.createUpdate("DELETE FROM delivery_attempt WHERE delivery_id = :id").bind("id", id).execute();
+                dropped[0] += handle.createUpdate("DELETE FROM delivery WHERE id = :id").bind("id", id).execute();
+            } else {
+                handle.createUpdate("UPDATE delivery SET body = :body WHERE id = :id")
+                        .bind("body", String.valueOf(delivery.get("body")).replace(text, "[erased]")).bind("id", id).execute();
+                scrubbed[0]++;
+            }
+        }
     }
 
     /** The forms a number may take in a stored text: E.164 with and without its plus, national digits, and its SHA-256. */
     static List<String> forms(PhoneNumber caller) {
         String digits = caller.e164().substring(1);
         String national = caller.national().replaceAll("[^0-9]", "");
-        return List.of(sha256(caller.e164()), caller.e164(), digits, national);
+        return List.of(caller.sha256(), caller.e164(), digits, national);
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** When the caller was erased from the account, if ever. */
     public static Instant erasedAt(Handle handle, long accountId, String hash) {

@@ -44,7 +44,7 @@ public final class AdPlatformPayloads {
             }
             if (row.callerSealed() != null) {
                 event.put("userData", Map.of("userIdentifiers", List.of(Map.of("phoneNumber",
-                        CsvFiles.sha256(caller.apply(row).e164())))));
+                        caller.apply(row).sha256()))));
             }
             Map<String, Object> consent = new LinkedHashMap<>();
             consent.put("adUserData", consent(row.adUserData()));

@@ -2,15 +2,11 @@ package io.calltrail.conversion.export;
 
 import io.calltrail.phone.PhoneNumber;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
 
@@ -62,7 +58,7 @@ public final class CsvFiles {
                 lines.add(List.of("Phone Number", "Google Click ID", "Order ID", "Conversion Name", "Conversion Time",
                         "Conversion Value", "Conversion Currency", "Ad User Data", "Ad Personalization"));
                 for (ExportRow row : rows) {
-                    lines.add(List.of(sha256(caller.apply(row).e164()), CsvCells.safe(click(row, "gclid")), row.orderId(),
+                    lines.add(List.of(caller.apply(row).sha256(), CsvCells.safe(click(row, "gclid")), row.orderId(),
                             CsvCells.safe(row.actionName()), time(row.convertedAt(), zone), amount(row.value()), currency(row),
                             consent(row.adUserData()), consent(row.adPersonalization())));
                 }
@@ -83,11 +79,7 @@ public final class CsvFiles {
 
     /** Enhanced conversions: the E.164 number, plus sign included, as lower-case SHA-256 hex. */
     public static String sha256(String e164) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(e164.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new PhoneNumber(e164).sha256();
     }
 
     private static String click(ExportRow row, String type) {

@@ -73,8 +73,7 @@ public final class Exports {
             throw new IllegalArgumentException(destination + " is not a file destination");
         }
         Prepared prepared = jdbi.inTransaction(handle -> prepare(handle, actor, property, destination, since));
-        String csv = jdbi.withHandle(handle -> CsvFiles.render(destination, ZoneId.of(property.timeZone()),
-                store.sentBy(handle, prepared.runs()), opener()));
+        String csv = CsvFiles.render(destination, ZoneId.of(property.timeZone()), prepared.rows(), opener());
         sink.accept(prepared.runs(), csv);
         jdbi.useTransaction(handle -> store.delivered(handle, prepared.runs(), clock.instant()));
         return prepared.report();
@@ -86,7 +85,7 @@ public final class Exports {
             handle.begin();
             try {
                 Prepared prepared = prepare(handle, null, property, destination, since);
-                return CsvFiles.render(destination, ZoneId.of(property.timeZone()), store.sentBy(handle, prepared.runs()), opener());
+                return CsvFiles.render(destination, ZoneId.of(property.timeZone()), prepared.rows(), opener());
             } finally {
                 handle.rollback();
             }
@@ -107,16 +106,16 @@ public final class Exports {
                 throw new NotConfigured(destination);
             }
             Prepared prepared = prepare(handle, actor, property, destination, since);
-            List<ExportRow> rows = store.sentBy(handle, prepared.runs());
-            if (!rows.isEmpty()) {
-                sender.send(handle, property, destination, rows);
+            if (!prepared.rows().isEmpty()) {
+                sender.send(handle, property, destination, prepared.rows());
             }
             store.delivered(handle, prepared.runs(), clock.instant());
             return prepared.report();
         });
     }
 
-    private record Prepared(List<Long> runs, Report report) {
+    /** The runs to deliver (earlier undelivered ones and the new one), every row they took, and the report. */
+    private record Prepared(List<Long> runs, List<ExportRow> rows, Report report) {
     }
 
     /** Marks what is due in a new run; with an actor (not for a preview), records the run in the audit log. */
@@ -157,7 +156,8 @@ public final class Exports {
         }
         List<Long> runs = new ArrayList<>(undelivered);
         runs.add(runId);
-        int redelivered = undelivered.isEmpty() ? 0 : store.sentBy(handle, undelivered).size();
+        List<ExportRow> rows = store.sentBy(handle, runs);
+        int redelivered = rows.size() - sending.size();
         Report report = new Report(destination, runId, runs, sending.size(), redelivered, held, notApplicable, waiting);
         if (actor != null) {
             Map<String, Object> details = new java.util.LinkedHashMap<>();
@@ -173,7 +173,7 @@ public final class Exports {
             details.put("not_applicable", notApplicable);
             audit.record(handle, actor, "export.run", "export_run", Long.toString(runId), details);
         }
-        return new Prepared(runs, report);
+        return new Prepared(runs, rows, report);
     }
 
     private Function<ExportRow, PhoneNumber> opener() {
