@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Self-hosted phone-call conversion tracking server.",
         subcommands = {Calltrail.Serve.class, Calltrail.Migrate.class, io.calltrail.telephony.SimulateCall.class,
                 Calltrail.ImportCalls.class, Calltrail.ImportOutcomes.class, Calltrail.Export.class,
-                Calltrail.PurgeCommand.class, Calltrail.Erase.class, Calltrail.Subject.class,
+                Calltrail.PurgeCommand.class, Calltrail.Erase.class, Calltrail.SignInLink.class, Calltrail.Subject.class,
                 io.calltrail.poollab.PoolLabCommand.class, io.calltrail.poollab.PoolSizeCommand.class, Calltrail.VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Calltrail implements Runnable {
@@ -107,6 +107,8 @@ public final class Calltrail implements Runnable {
             System.out.println();
             System.out.println("Calltrail " + Version.current() + " is listening on http://" + settings.httpHost() + ":" + server.port());
             System.out.println("  Dashboard:  " + base + "/");
+            server.signInPath().ifPresent(path -> System.out.println(
+                    "  Sign in once as " + settings.adminEmail() + " and choose a password:  " + base + path));
             server.ownerKey().ifPresent(key -> System.out.println(
                     "  Owner API key (shown once, keep it safe):  " + key));
             server.demo().ifPresent(demoSeed -> {
@@ -345,6 +347,35 @@ public final class Calltrail implements Runnable {
                     }
                 }));
                 System.out.printf("%d visitor salts; purge done%n", report.salts());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "sign-in-link", mixinStandardHelpOptions = true,
+            description = "Print a one-time dashboard sign-in link for a user (a forgotten password); valid 3 days.")
+    static final class SignInLink implements Callable<Integer> {
+        @Mixin
+        SettingsOptions options = new SettingsOptions();
+        @Option(names = "--email", paramLabel = "EMAIL", description = "The user's email (default: admin.email, the first owner).")
+        String email;
+
+        @Override
+        public Integer call() {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
+                var jdbi = offline.database().jdbi();
+                String who = email == null ? settings.adminEmail() : email;
+                var path = new io.calltrail.web.Users(jdbi, new io.calltrail.account.UserStore(jdbi), offline.audit(), Clock.systemUTC())
+                        .linkFor(who);
+                if (path.isEmpty()) {
+                    System.err.println("no dashboard user with the email " + who + " (or it belongs to no account)");
+                    return 1;
+                }
+                System.out.println(settings.publicUrl() + path.get());
                 return 0;
             }
         }

@@ -133,6 +133,12 @@ public final class AccountStore {
                 .execute() == 1;
     }
 
+    /** The operator account made on first start. */
+    public Optional<Long> operatorAccountId() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT owner_account_id FROM instance_setup")
+                .mapTo(Long.class).findOne());
+    }
+
     public boolean isSetUp() {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM instance_setup")
                 .mapTo(Integer.class).one()) > 0;

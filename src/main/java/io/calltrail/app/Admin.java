@@ -23,6 +23,12 @@ public final class Admin {
         return account;
     }
 
+    /** Marks the request as made by {@code actor} in {@code account} (the API's key check and the dashboard's session check). */
+    public static void signIn(Context ctx, Account account, Actor actor) {
+        ctx.attribute(ACCOUNT_ATTRIBUTE, account);
+        ctx.attribute(ACTOR_ATTRIBUTE, actor);
+    }
+
     /** Who sent the request: the API key (its id, name, role and reveal permission) and the client's address. */
     public static Actor actor(Context ctx) {
         Actor actor = ctx.attribute(ACTOR_ATTRIBUTE);

@@ -37,7 +37,7 @@ public final class Demo {
     }
 
     /** The demo's API key, when known (it is shown at seeding and kept in the data folder), and its webhook auth token. */
-    public record Seeded(boolean createdNow, String apiKey, String authToken) {
+    public record Seeded(boolean createdNow, String apiKey, String authToken, long accountId) {
     }
 
     static Seeded seed(Jdbi jdbi, AccountStore accounts, Clock clock, Settings settings, io.calltrail.privacy.CallerCrypto crypto) {
@@ -48,14 +48,14 @@ public final class Demo {
         String token = configured != null ? configured : ApiKeySecrets.generate().substring(3, 35);
         io.calltrail.telephony.CredentialHandlers.store(jdbi, crypto, account, "twilio", null, token, clock.instant());
         writeKey(tokenFile, token);
-        return new Seeded(seeded.createdNow(), seeded.apiKey(), token);
+        return new Seeded(seeded.createdNow(), seeded.apiKey(), token, account);
     }
 
     private static Seeded seedOnce(Jdbi jdbi, AccountStore accounts, Clock clock, Settings settings) {
         Path keyFile = settings.dataDir().resolve("demo-api-key");
         PropertyStore properties = new PropertyStore(jdbi);
         if (properties.byPublicKey(PUBLIC_KEY).isPresent()) {
-            return new Seeded(false, readKey(keyFile), null);
+            return new Seeded(false, readKey(keyFile), null, 0);
         }
         String secret = ApiKeySecrets.generate();
         try {
@@ -98,12 +98,12 @@ public final class Demo {
             });
         } catch (RuntimeException e) {
             if (SqlErrors.isUniqueViolation(e)) {
-                return new Seeded(false, readKey(keyFile), null);
+                return new Seeded(false, readKey(keyFile), null, 0);
             }
             throw e;
         }
         writeKey(keyFile, secret);
-        return new Seeded(true, secret, null);
+        return new Seeded(true, secret, null, 0);
     }
 
     private static String readKey(Path file) {

@@ -8,12 +8,7 @@ import java.nio.charset.StandardCharsets;
 
 /** The server's own HTML pages, read once from the jar. */
 final class Pages {
-    private final String home = read("/web/index.html");
     private final String demo = read("/web/demo/index.html");
-
-    void home(Context ctx) {
-        ctx.contentType("text/html; charset=utf-8").result(home);
-    }
 
     void demo(Context ctx) {
         ctx.contentType("text/html; charset=utf-8").result(demo);

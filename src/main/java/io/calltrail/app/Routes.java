@@ -11,12 +11,14 @@ import io.calltrail.privacy.PrivacyHandlers;
 import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.report.ReportHandlers;
+import io.calltrail.report.ReportPages;
 import io.calltrail.telephony.CallHandlers;
 import io.calltrail.telephony.CredentialHandlers;
 import io.calltrail.telephony.TelephonyHandlers;
 import io.calltrail.tracking.SnippetHandler;
 import io.calltrail.tracking.SourceRuleHandlers;
 import io.calltrail.tracking.TrackingHandlers;
+import io.calltrail.web.SignInHandlers;
 import io.javalin.Javalin;
 
 /** Every URL the server answers, in one place. */
@@ -29,7 +31,8 @@ final class Routes {
                     TelephonyHandlers telephony, CallHandlers calls, CredentialHandlers credentials,
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
-                    ReportHandlers reports, ApiDocs docs) {
+                    ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
+                    ReportPages reportPages) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -142,7 +145,18 @@ final class Routes {
         app.get("/api/v1/reports/{dimension}", h.reports()::dimension);
         app.get("/api/v1/openapi.json", h.docs()::openApi);
 
-        app.get("/", h.pages()::home);
         app.get("/demo/", h.pages()::demo);
+
+        // The dashboard: server-rendered pages under /app, signed in by a session cookie (Dashboard.before)
+        app.get("/", h.signIn()::home);
+        app.get("/sign-in", h.signIn()::signInPage);
+        app.post("/sign-in", h.signIn()::signIn);
+        app.get("/sign-in/link/{token}", h.signIn()::linkPage);
+        app.post("/sign-in/link/{token}", h.signIn()::useLink);
+        app.post("/app/sign-out", h.signIn()::signOut);
+        app.get("/app/password", h.signIn()::passwordPage);
+        app.post("/app/password", h.signIn()::changePassword);
+        app.post("/app/switch-account", h.signIn()::switchAccount);
+        app.get("/app", h.reportPages()::overview);
     }
 }

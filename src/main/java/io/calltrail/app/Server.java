@@ -35,6 +35,7 @@ import io.calltrail.privacy.VisitorHasher;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.property.PropertyStore;
 import io.calltrail.report.ReportHandlers;
+import io.calltrail.report.ReportPages;
 import io.calltrail.report.Reports;
 import io.calltrail.report.Rollups;
 import io.calltrail.store.Database;
@@ -55,7 +56,14 @@ import io.calltrail.tracking.SnippetHandler;
 import io.calltrail.tracking.SourceRuleHandlers;
 import io.calltrail.tracking.SourceRuleStore;
 import io.calltrail.tracking.TrackingHandlers;
+import io.calltrail.account.UserStore;
+import io.calltrail.web.Dashboard;
+import io.calltrail.web.SignInHandlers;
+import io.calltrail.web.Templates;
+import io.calltrail.web.Users;
+import io.calltrail.web.WebSessions;
 import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
@@ -86,6 +94,7 @@ public final class Server implements AutoCloseable {
     private final Javalin app;
     private final ScheduledExecutorService maintenance;
     private final Optional<String> ownerKey;
+    private final Optional<String> signInPath;
     private final Optional<Demo.Seeded> demo;
     private final Events events;
     private final CallRecorder calls;
@@ -95,7 +104,7 @@ public final class Server implements AutoCloseable {
     private final ScheduledExecutorService reporting;
 
     private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
-                   Optional<String> ownerKey, Optional<Demo.Seeded> demo, Events events,
+                   Optional<String> ownerKey, Optional<String> signInPath, Optional<Demo.Seeded> demo, Events events,
                    CallRecorder calls, Deliverer deliverer, ScheduledExecutorService deliveries, Rollups rollups,
                    ScheduledExecutorService reporting) {
         this.settings = settings;
@@ -103,6 +112,7 @@ public final class Server implements AutoCloseable {
         this.app = app;
         this.maintenance = maintenance;
         this.ownerKey = ownerKey;
+        this.signInPath = signInPath;
         this.demo = demo;
         this.events = events;
         this.calls = calls;
@@ -148,6 +158,14 @@ public final class Server implements AutoCloseable {
         CallerCrypto crypto = CallerCrypto.open(settings.keysDir());
         Optional<Demo.Seeded> demo = settings.demo() ? Optional.of(Demo.seed(jdbi, accounts, clock, settings, crypto)) : Optional.empty();
         AuditLog audit = new AuditLog(clock);
+        UserStore userStore = new UserStore(jdbi);
+        Users users = new Users(jdbi, userStore, audit, clock);
+        long operatorAccount = accounts.operatorAccountId().orElseThrow();
+        users.ensureOwner(operatorAccount, settings.adminEmail());
+        demo.ifPresent(seeded -> users.ensureMember(settings.adminEmail(), seeded.accountId(), Role.OWNER));
+        Optional<String> signInPath = users.firstSignIn(settings.adminEmail(), demo.map(Demo.Seeded::accountId).orElse(operatorAccount));
+        Dashboard dashboard = new Dashboard(new WebSessions(jdbi, clock), userStore, new Templates(),
+                settings.trustForwardedHeaders(), settings.publicUrl());
         Erasure erasure = new Erasure(jdbi, crypto, new ErasureLog(settings.keysDir()), clock, audit);
         erasure.reapply(); // a restored backup must not bring an erased caller back
         Purge purge = new Purge(jdbi, clock, audit, false);
@@ -195,7 +213,9 @@ public final class Server implements AutoCloseable {
                 new WebhookHandlers(jdbi, webhooks, audit),
                 new AuditHandlers(jdbi),
                 new ReportHandlers(new Reports(jdbi), properties, clock),
-                new ApiDocs());
+                new ApiDocs(),
+                new SignInHandlers(jdbi, userStore, dashboard, audit, clock, settings.trustForwardedHeaders()),
+                new ReportPages(dashboard));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
@@ -206,6 +226,13 @@ public final class Server implements AutoCloseable {
             config.http.disableCompression();
             config.jetty.defaultHost = settings.httpHost();
             config.jetty.defaultPort = settings.httpPort();
+            // The dashboard's own stylesheet and script, and the chart library from its WebJar: nothing from elsewhere.
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/assets";
+                files.directory = "/web/assets";
+                files.location = Location.CLASSPATH;
+            });
+            config.staticFiles.enableWebjars();
             config.requestLogger.http((ctx, millis) -> metrics.httpRequest(ctx.method().name(), routeOf(ctx),
                     ctx.statusCode(), Duration.ofNanos((long) (millis * 1_000_000))));
         });
@@ -227,7 +254,16 @@ public final class Server implements AutoCloseable {
                         + " needs an owner or admin key");
             }
         });
-        app.exception(ApiError.class, (error, ctx) -> writeError(ctx, error.status(), error.code(), error.field(), error.getMessage()));
+        app.before(Dashboard.PAGES, dashboard::before);
+        app.before(Dashboard.PAGES + "/*", dashboard::before);
+        app.exception(ApiError.class, (error, ctx) -> {
+            if (Dashboard.isPage(ctx)) {
+                dashboard.errorPage(ctx, error.status(), error.getMessage());
+                ctx.attribute(ERROR_WRITTEN, true);
+            } else {
+                writeError(ctx, error.status(), error.code(), error.field(), error.getMessage());
+            }
+        });
         app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
                 error.getStatus() == 413 ? "body_too_large" : "http_" + error.getStatus(), null, error.getMessage()));
         app.exception(Spool.Full.class, (error, ctx) -> {
@@ -242,10 +278,17 @@ public final class Server implements AutoCloseable {
                 return;
             }
             log.error("unexpected error on {} {}", ctx.method(), ctx.path(), error);
+            if (Dashboard.isPage(ctx)) {
+                dashboard.errorPage(ctx, 500, "Something went wrong on our side; nothing was changed. Try again in a moment.");
+                ctx.attribute(ERROR_WRITTEN, true);
+                return;
+            }
             writeError(ctx, 500, "internal_error", null, "internal error; the request was not completed");
         });
         app.error(404, ctx -> {
-            if (ctx.attribute(ERROR_WRITTEN) == null) {
+            if (ctx.attribute(ERROR_WRITTEN) == null && Dashboard.isPage(ctx)) {
+                dashboard.errorPage(ctx, 404, "There is no such page in this account.");
+            } else if (ctx.attribute(ERROR_WRITTEN) == null) {
                 writeError(ctx, 404, "not_found", null, "no such resource: " + ctx.path());
             }
         });
@@ -286,7 +329,7 @@ public final class Server implements AutoCloseable {
             return thread;
         });
         reporting.scheduleWithFixedDelay(() -> guarded("report rollups", rollups::run), 30, 60, TimeUnit.SECONDS);
-        return new Server(settings, database, app, maintenance, ownerKey, demo, events, calls, deliverer, deliveries, rollups,
+        return new Server(settings, database, app, maintenance, ownerKey, signInPath, demo, events, calls, deliverer, deliveries, rollups,
                 reporting);
     }
 
@@ -352,6 +395,11 @@ public final class Server implements AutoCloseable {
     /** The owner's API key if this start created the owner account, else empty. */
     public Optional<String> ownerKey() {
         return ownerKey;
+    }
+
+    /** A one-time sign-in path for the owner user, for as long as it has not chosen a password. */
+    public Optional<String> signInPath() {
+        return signInPath;
     }
 
     public Optional<Demo.Seeded> demo() {

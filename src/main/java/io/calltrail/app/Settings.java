@@ -14,6 +14,7 @@ public record Settings(
         String dbPassword,
         int dbPoolSize,
         String adminApiKey,
+        String adminEmail,
         boolean demo,
         boolean trustForwardedHeaders,
         int rateLimitPerMinute,

@@ -142,6 +142,10 @@ public final class SettingsLoader {
         if (!adminKey.isEmpty() && adminKey.length() < 24) {
             errors.add(describe("admin.apiKey") + ": must be at least 24 characters long");
         }
+        String adminEmail = text("admin.email").strip();
+        if (!adminEmail.matches("[^@\\s]{1,64}@[^@\\s]{1,190}")) {
+            errors.add(describe("admin.email") + ": must be an email address such as owner@example.com");
+        }
         boolean demo = bool("demo");
         boolean trustForwarded = bool("http.trustForwardedHeaders");
         int rateLimit = integer("tracking.rateLimitPerMinute", 0, 10_000_000);
@@ -164,7 +168,7 @@ public final class SettingsLoader {
             throw new InvalidSettingsException(errors);
         }
         return new Settings(host, port, publicUrl, dataDir, dbUrl, text("db.user"), text("db.password"), poolSize,
-                adminKey, demo, trustForwarded, rateLimit, idle, linger, refresh, level, demoToken, keysDir,
+                adminKey, adminEmail, demo, trustForwarded, rateLimit, idle, linger, refresh, level, demoToken, keysDir,
                 maxAttempts, backoff, timeout);
     }
 

@@ -107,6 +107,16 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The demo account's id, when the server seeded the demo. */
+    public long demoAccountId() {
+        return server.demo().orElseThrow().accountId();
+    }
+
+    /** The operator account made on first start (the owner key's account). */
+    public long ownerAccountId() {
+        return new io.calltrail.account.AccountStore(database().jdbi()).operatorAccountId().orElseThrow();
+    }
+
     /** The demo account's API key, when the server seeded the demo. */
     public String demoKey() {
         try {
