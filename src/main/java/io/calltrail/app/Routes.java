@@ -158,5 +158,8 @@ final class Routes {
         app.post("/app/password", h.signIn()::changePassword);
         app.post("/app/switch-account", h.signIn()::switchAccount);
         app.get("/app", h.reportPages()::overview);
+        app.get("/app/reports", h.reportPages()::reports);
+        app.get("/app/reports/{dimension}.csv", h.reportPages()::csv);
+        app.get("/app/reports/{dimension}", h.reportPages()::report);
     }
 }

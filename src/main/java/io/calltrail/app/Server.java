@@ -215,7 +215,7 @@ public final class Server implements AutoCloseable {
                 new ReportHandlers(new Reports(jdbi), properties, clock),
                 new ApiDocs(),
                 new SignInHandlers(jdbi, userStore, dashboard, audit, clock, settings.trustForwardedHeaders()),
-                new ReportPages(dashboard));
+                new ReportPages(dashboard, new Reports(jdbi), properties, clock));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
