@@ -42,7 +42,9 @@
     var series = [{}];
     var columns = [xs];
     data.series.forEach(function (line, index) {
-      series.push({ label: line.label, stroke: palette[index % palette.length], width: line.dash ? 1.5 : 2,
+      // "color" lets a source's calls and conversions share one colour
+      var colour = palette[(typeof line.color === "number" ? line.color : index) % palette.length];
+      series.push({ label: line.label, stroke: colour, width: line.dash ? 1.5 : 2,
         dash: line.dash ? [6, 4] : undefined, points: { show: xs.length < 40 } });
       columns.push(line.values);
     });

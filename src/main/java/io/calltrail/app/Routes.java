@@ -9,6 +9,7 @@ import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.privacy.PrivacyHandlers;
 import io.calltrail.privacy.AuditHandlers;
+import io.calltrail.privacy.AuditPages;
 import io.calltrail.property.PropertyHandlers;
 import io.calltrail.report.ReportHandlers;
 import io.calltrail.report.ReportPages;
@@ -32,7 +33,7 @@ final class Routes {
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
                     ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
-                    ReportPages reportPages) {
+                    ReportPages reportPages, AuditPages auditPages) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -158,5 +159,9 @@ final class Routes {
         app.post("/app/password", h.signIn()::changePassword);
         app.post("/app/switch-account", h.signIn()::switchAccount);
         app.get("/app", h.reportPages()::overview);
+        app.get("/app/reports", h.reportPages()::reports);
+        app.get("/app/reports/{dimension}.csv", h.reportPages()::csv);
+        app.get("/app/reports/{dimension}", h.reportPages()::report);
+        app.get("/app/audit", h.auditPages()::list); // read only, as the API's
     }
 }

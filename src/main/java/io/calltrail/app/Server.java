@@ -24,6 +24,7 @@ import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.pool.PoolStore;
 import io.calltrail.privacy.AuditHandlers;
+import io.calltrail.privacy.AuditPages;
 import io.calltrail.privacy.AuditLog;
 import io.calltrail.privacy.CallerCrypto;
 import io.calltrail.privacy.Erasure;
@@ -215,7 +216,8 @@ public final class Server implements AutoCloseable {
                 new ReportHandlers(new Reports(jdbi), properties, clock),
                 new ApiDocs(),
                 new SignInHandlers(jdbi, userStore, dashboard, audit, clock, settings.trustForwardedHeaders()),
-                new ReportPages(dashboard));
+                new ReportPages(dashboard, new Reports(jdbi), properties, clock),
+                new AuditPages(dashboard, jdbi));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;

@@ -16,6 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class AuditHandlers {
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 1000;
+    static final Instant EARLIEST = Instant.EPOCH;
+    static final Instant LATEST = Instant.parse("9999-01-01T00:00:00Z");
 
     private final Jdbi jdbi;
     private final AuditStore store = new AuditStore();
@@ -27,12 +29,19 @@ public final class AuditHandlers {
     /** {@code ?from=&to=&action=&actor=&before=&limit=}, newest first. */
     public void list(Context ctx) {
         Actor owner = Admin.requireRole(ctx, Role.OWNER);
-        Instant from = Admin.queryInstant(ctx, "from", Instant.EPOCH);
-        Instant to = Admin.queryInstant(ctx, "to", Instant.parse("9999-01-01T00:00:00Z"));
-        AuditStore.Filter filter = new AuditStore.Filter(owner.accountId(), from, to, text(ctx, "action", 64),
-                text(ctx, "actor", 300), Admin.queryId(ctx, "before"), limit(ctx));
+        AuditStore.Filter filter = filter(ctx, owner.accountId(), Admin.queryInstant(ctx, "from", EARLIEST),
+                Admin.queryInstant(ctx, "to", LATEST));
         List<AuditEvent> events = jdbi.withHandle(handle -> store.list(handle, filter));
         ctx.json(events.stream().map(AuditHandlers::view).toList());
+    }
+
+    /**
+     * The rest of a request's filter, read alike by the API and the dashboard's audit page: {@code action},
+     * {@code actor}, {@code before} (an entry's id, to page back) and {@code limit}.
+     */
+    static AuditStore.Filter filter(Context ctx, long accountId, Instant from, Instant to) {
+        return new AuditStore.Filter(accountId, from, to, text(ctx, "action", 64), text(ctx, "actor", 300),
+                Admin.queryId(ctx, "before"), limit(ctx));
     }
 
     private static Map<String, Object> view(AuditEvent event) {

@@ -5,7 +5,7 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** SQL of the audit log: an insert and a filtered read. There is deliberately no update and no delete. */
+/** SQL of the audit log: an insert and reads. There is deliberately no update and no delete. */
 final class AuditStore {
     private static final RowMapper<AuditEvent> EVENT = (rs, ctx) -> new AuditEvent(rs.getLong("id"), rs.getLong("account_id"),
             rs.getTimestamp("occurred_at").toInstant(), rs.getString("actor"), rs.getString("actor_role"),
@@ -61,6 +61,22 @@ final class AuditStore {
                 .bind("before", filter.beforeId())
                 .bind("limit", filter.limit())
                 .map(EVENT)
+                .list();
+    }
+
+    /** The actions an account's log holds, A to Z: what its filter offers. */
+    List<String> actions(Handle handle, long accountId) {
+        return handle.createQuery("SELECT DISTINCT action FROM audit_event WHERE account_id = :account ORDER BY action")
+                .bind("account", accountId)
+                .mapTo(String.class)
+                .list();
+    }
+
+    /** Who acted in an account, as labelled in its log, A to Z. */
+    List<String> actors(Handle handle, long accountId) {
+        return handle.createQuery("SELECT DISTINCT actor FROM audit_event WHERE account_id = :account ORDER BY actor")
+                .bind("account", accountId)
+                .mapTo(String.class)
                 .list();
     }
 }
