@@ -42,6 +42,7 @@ import io.calltrail.store.Database;
 import io.calltrail.store.SqlErrors;
 import io.calltrail.store.Spool;
 import io.calltrail.telephony.CallHandlers;
+import io.calltrail.telephony.CallerReveal;
 import io.calltrail.telephony.CallLogImport;
 import io.calltrail.telephony.CallRecorder;
 import io.calltrail.telephony.CredentialHandlers;
@@ -186,6 +187,7 @@ public final class Server implements AutoCloseable {
         };
         Deliverer deliverer = deliverer(jdbi, clock, settings, crypto, destinations);
         Rollups rollups = new Rollups(jdbi, clock);
+        CallerReveal reveal = new CallerReveal(jdbi, crypto, audit);
 
         // With port 0 the public URL is known only once the server has bound its port.
         AtomicReference<String> publicUrl = new AtomicReference<>(
@@ -203,7 +205,7 @@ public final class Server implements AutoCloseable {
                 new Pages(),
                 new SnippetHandler(catalog, settings.publicUrl().toString()),
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted), crypto, audit),
+                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted), reveal, audit),
                 new CredentialHandlers(jdbi, crypto, clock, onChange, audit),
                 new ConversionHandlers(jdbi, conversions, clock, audit),
                 new OutcomeHandlers(jdbi, outcomes, audit),
