@@ -13,6 +13,7 @@ import io.calltrail.property.PropertyHandlers;
 import io.calltrail.report.ReportHandlers;
 import io.calltrail.report.ReportPages;
 import io.calltrail.telephony.CallHandlers;
+import io.calltrail.telephony.CallPages;
 import io.calltrail.telephony.CredentialHandlers;
 import io.calltrail.telephony.TelephonyHandlers;
 import io.calltrail.tracking.SnippetHandler;
@@ -32,7 +33,7 @@ final class Routes {
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
                     ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
-                    ReportPages reportPages) {
+                    ReportPages reportPages, CallPages callPages) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -158,5 +159,8 @@ final class Routes {
         app.post("/app/password", h.signIn()::changePassword);
         app.post("/app/switch-account", h.signIn()::switchAccount);
         app.get("/app", h.reportPages()::overview);
+        app.get("/app/calls", h.callPages()::list);
+        app.get("/app/calls/{id}", h.callPages()::call);
+        app.post("/app/calls/{id}/reveal", h.callPages()::reveal);
     }
 }

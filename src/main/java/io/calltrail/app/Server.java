@@ -42,6 +42,7 @@ import io.calltrail.store.Database;
 import io.calltrail.store.SqlErrors;
 import io.calltrail.store.Spool;
 import io.calltrail.telephony.CallHandlers;
+import io.calltrail.telephony.CallPages;
 import io.calltrail.telephony.CallerReveal;
 import io.calltrail.telephony.CallLogImport;
 import io.calltrail.telephony.CallRecorder;
@@ -217,7 +218,8 @@ public final class Server implements AutoCloseable {
                 new ReportHandlers(new Reports(jdbi), properties, clock),
                 new ApiDocs(),
                 new SignInHandlers(jdbi, userStore, dashboard, audit, clock, settings.trustForwardedHeaders()),
-                new ReportPages(dashboard));
+                new ReportPages(dashboard),
+                new CallPages(dashboard, jdbi, properties, reveal));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
