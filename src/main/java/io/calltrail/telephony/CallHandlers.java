@@ -25,7 +25,7 @@ public final class CallHandlers {
         this.audit = audit;
     }
 
-    /** {@code POST /api/v1/calls/{id}/reveal}: the caller's full number, for keys with {@code can_reveal} only (see {@link CallerReveal}). */
+    /** {@code POST /api/v1/calls/{id}/reveal}: the caller's full number, for keys with {@code can_reveal} ({@link CallerReveal}). */
     public void reveal(Context ctx) {
         long id = Admin.pathId(ctx, "call");
         String caller = reveal.reveal(Admin.actor(ctx), id).e164();

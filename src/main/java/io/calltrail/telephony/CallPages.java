@@ -176,7 +176,8 @@ public final class CallPages {
             model.put("caller", callerHistory(call, history, zone));
             model.put("dialled", Readable.phone(call.dialled()));
             // a link only to the provider's web address: nothing else may become a link on the page
-            model.put("recordingLink", call.recordingUrl() != null && call.recordingUrl().startsWith("https://") ? call.recordingUrl() : null);
+            model.put("recordingLink", call.recordingUrl() != null && call.recordingUrl().startsWith("https://")
+                    ? call.recordingUrl() : null);
             model.put("forwardedTo", Readable.phone(call.forwardedTo()));
             model.put("status", status(call.answeredAt(), call.status())[0]);
             model.put("statusBadge", status(call.answeredAt(), call.status())[1]);

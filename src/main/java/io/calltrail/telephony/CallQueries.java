@@ -278,8 +278,8 @@ public final class CallQueries {
                           FROM visit_session WHERE id = :session AND account_id = :account""")
                 .bind("session", sessionId).bind("account", accountId)
                 .map((rs, ctx) -> new Visit(rs.getString("id"), instant(rs, "started_at"), instant(rs, "last_seen_at"),
-                        rs.getString("landing_url"), rs.getString("referrer"), rs.getString("referrer_domain"), rs.getString("utm_source"), rs.getString("utm_medium"),
-                        rs.getString("utm_campaign"), rs.getString("utm_term"), rs.getString("utm_content"), rs.getString("gclid"),
+                        rs.getString("landing_url"), rs.getString("referrer"), rs.getString("referrer_domain"),
+                        rs.getString("utm_source"), rs.getString("utm_medium"), rs.getString("utm_campaign"), rs.getString("utm_term"), rs.getString("utm_content"), rs.getString("gclid"),
                         rs.getString("gbraid"), rs.getString("wbraid"), rs.getString("msclkid"), rs.getString("fbclid")))
                 .findOne();
     }
