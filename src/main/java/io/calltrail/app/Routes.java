@@ -7,6 +7,7 @@ import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
 import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
+import io.calltrail.pool.PoolPages;
 import io.calltrail.privacy.PrivacyHandlers;
 import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.property.PropertyHandlers;
@@ -33,7 +34,7 @@ final class Routes {
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
                     ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
-                    ReportPages reportPages, CallPages callPages) {
+                    ReportPages reportPages, CallPages callPages, PoolPages poolPages) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -162,5 +163,6 @@ final class Routes {
         app.get("/app/calls", h.callPages()::list);
         app.get("/app/calls/{id}", h.callPages()::call);
         app.post("/app/calls/{id}/reveal", h.callPages()::reveal);
+        app.get("/app/numbers", h.poolPages()::numbers);
     }
 }

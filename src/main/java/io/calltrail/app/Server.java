@@ -22,6 +22,7 @@ import io.calltrail.conversion.webhook.Webhooks;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
+import io.calltrail.pool.PoolPages;
 import io.calltrail.pool.PoolStore;
 import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.privacy.AuditLog;
@@ -219,7 +220,8 @@ public final class Server implements AutoCloseable {
                 new ApiDocs(),
                 new SignInHandlers(jdbi, userStore, dashboard, audit, clock, settings.trustForwardedHeaders()),
                 new ReportPages(dashboard),
-                new CallPages(dashboard, jdbi, properties, reveal));
+                new CallPages(dashboard, jdbi, properties, reveal),
+                new PoolPages(dashboard, jdbi, pools, properties, clock));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;

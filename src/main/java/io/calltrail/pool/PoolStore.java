@@ -1,7 +1,9 @@
 package io.calltrail.pool;
 
 import io.calltrail.metrics.Metrics.PoolReading;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -241,5 +243,123 @@ public final class PoolStore {
 
     public record PoolStats(long poolId, int size, int inUse, int lingering, int free, int leases, int reusedLeases,
                             int exhaustions, Instant from, Instant to) {
+    }
+
+    /**
+     * How much of a pool was wanted over [from, to): the most numbers busy at once (held, or lingering for a call
+     * back) and when, the sessions that asked for a number and those that got none (the fallback), the sessions that
+     * asked in the busiest hour, and how long a lease keeps its number on average, lingering included.
+     */
+    public PoolUse use(Handle handle, Pool pool, Instant from, Instant to) {
+        // Leases taken up to a day before the period may still hold a number in it; one taken earlier would be a visitor
+        // active for a whole day, and the bound keeps the scan on the (pool, leased_at) index.
+        Instant earliest = from.minus(Duration.ofDays(1));
+        List<long[]> spans = new ArrayList<>();
+        handle.createQuery("""
+                        SELECT leased_at, linger_until, released_at FROM lease
+                         WHERE pool_id = :pool AND account_id = :account AND leased_at >= :earliest AND leased_at < :to
+                           AND linger_until > :from""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("earliest", earliest).bind("to", to)
+                .bind("from", from)
+                .map((rs, ctx) -> {
+                    long leased = rs.getTimestamp("leased_at").toInstant().toEpochMilli();
+                    long linger = rs.getTimestamp("linger_until").toInstant().toEpochMilli();
+                    java.sql.Timestamp released = rs.getTimestamp("released_at");
+                    long until = released == null ? linger : Math.min(linger, released.toInstant().toEpochMilli());
+                    return new long[] {leased, until};
+                })
+                .forEach(spans::add);
+        Peak peak = Peak.of(spans, from.toEpochMilli(), to.toEpochMilli());
+        long heldMillis = 0;
+        int started = 0;
+        for (long[] span : spans) {
+            if (span[0] >= from.toEpochMilli()) {
+                heldMillis += Math.max(0, span[1] - span[0]);
+                started++;
+            }
+        }
+        int sessions = handle.createQuery("""
+                        SELECT COUNT(session_id) FROM (
+                               SELECT session_id FROM lease
+                                WHERE pool_id = :pool AND account_id = :account AND leased_at >= :from AND leased_at < :to
+                               UNION
+                               SELECT session_id FROM pool_exhaustion
+                                WHERE pool_id = :pool AND account_id = :account AND occurred_at >= :from AND occurred_at < :to) asked""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        int fallback = handle.createQuery("""
+                        SELECT COUNT(DISTINCT session_id) FROM pool_exhaustion
+                         WHERE pool_id = :pool AND account_id = :account AND occurred_at >= :from AND occurred_at < :to""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        int busiestHour = handle.createQuery("""
+                        SELECT COALESCE(MAX(asked), 0) FROM (
+                               SELECT hour_number, COUNT(*) AS asked FROM (
+                                      SELECT session_id, CAST(FLOOR(EXTRACT(EPOCH FROM leased_at)) AS BIGINT) / 3600 AS hour_number
+                                        FROM lease
+                                       WHERE pool_id = :pool AND account_id = :account AND leased_at >= :from AND leased_at < :to
+                                      UNION
+                                      SELECT session_id, CAST(FLOOR(EXTRACT(EPOCH FROM occurred_at)) AS BIGINT) / 3600 AS hour_number
+                                        FROM pool_exhaustion
+                                       WHERE pool_id = :pool AND account_id = :account AND occurred_at >= :from AND occurred_at < :to
+                                         AND session_id IS NOT NULL) asks
+                                GROUP BY hour_number) hours""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        return new PoolUse(peak.busy(), peak.busy() == 0 ? null : Instant.ofEpochMilli(peak.atMillis()), sessions, fallback,
+                busiestHour, started == 0 ? 0 : heldMillis / 60_000.0 / started, from, to);
+    }
+
+    /**
+     * @param peak            the most numbers busy at once (held or lingering), and {@code peakAt} the first moment it was so
+     * @param sessions        sessions that asked the pool for a number
+     * @param fallbackSessions of those, the sessions that found no number free and were shown the fallback
+     * @param busiestHourSessions sessions that asked in the busiest clock hour
+     * @param meanLeaseMinutes how long a lease taken in the period kept its number, lingering included, on average
+     */
+    public record PoolUse(int peak, Instant peakAt, int sessions, int fallbackSessions, int busiestHourSessions,
+                          double meanLeaseMinutes, Instant from, Instant to) {
+    }
+
+    /** The most leases open at once within a window, and the first instant they were. */
+    record Peak(int busy, long atMillis) {
+        /**
+         * @param spans {@code [start, end)} in epoch milliseconds
+         * @return the most spans open at one instant of {@code [from, to)}, and the first such instant; a span that
+         *         ends when another starts does not overlap it (the number passes from one to the next)
+         */
+        static Peak of(List<long[]> spans, long from, long to) {
+            int count = 0;
+            long[] starts = new long[spans.size()];
+            long[] ends = new long[spans.size()];
+            for (long[] span : spans) {
+                long start = Math.max(span[0], from);
+                if (span[1] > start && start < to) {
+                    starts[count] = start;
+                    ends[count] = span[1];
+                    count++;
+                }
+            }
+            starts = java.util.Arrays.copyOf(starts, count);
+            ends = java.util.Arrays.copyOf(ends, count);
+            java.util.Arrays.sort(starts);
+            java.util.Arrays.sort(ends);
+            int open = 0;
+            int best = 0;
+            long bestAt = from;
+            int next = 0;
+            for (long start : starts) {
+                while (next < ends.length && ends[next] <= start) {
+                    open--;
+                    next++;
+                }
+                open++;
+                if (open > best) {
+                    best = open;
+                    bestAt = start;
+                }
+            }
+            return new Peak(best, bestAt);
+        }
     }
 }
