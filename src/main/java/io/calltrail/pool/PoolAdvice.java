@@ -58,12 +58,12 @@ public record PoolAdvice(Level level, String message, int numbersToAdd) {
             return new PoolAdvice(Level.UNUSED, "No visitor was given a number from this pool in this period.", 0);
         }
         if (size > 0 && use.peak() >= Math.ceil(size * NEARLY_FULL)) {
-            return new PoolAdvice(Level.NEARLY_FULL, "At the busiest moment " + use.peak() + " of " + size + " numbers were in "
-                    + "use. Every visitor still got a number of their own, but there is little room left"
+            return new PoolAdvice(Level.NEARLY_FULL, "At the busiest moment " + use.peak() + " of " + size + " numbers "
+                    + (use.peak() == 1 ? "was" : "were") + " in use. Every visitor still got a number of their own, but there is little room left"
                     + (add > 0 ? ": add about " + numbers(add) + " before busier days." : "; watch it on busier days."), add);
         }
-        return new PoolAdvice(Level.ENOUGH, "Big enough: at the busiest moment " + use.peak() + " of " + size
-                + " numbers were in use, and every visitor got a number of their own.", 0);
+        return new PoolAdvice(Level.ENOUGH, "Big enough: at the busiest moment " + use.peak() + " of " + size + " numbers "
+                + (use.peak() == 1 ? "was" : "were") + " in use, and every visitor got a number of their own.", 0);
     }
 
     /**
