@@ -74,7 +74,7 @@ public final class PoolPages {
         boolean manyProperties = byId.size() > 1;
 
         Map<String, Object> model = new HashMap<>();
-        jdbi.useHandle(handle -> {
+        jdbi.useTransaction(handle -> { // one snapshot; lets the lease scan fetch in batches
             List<Pool> accountPools = pools.pools(handle, account.id(), null);
             List<TrackingNumber> numbers = pools.numbers(handle, account.id(), null, null);
             Map<String, TrackingNumber> byE164 = numbers.stream().collect(Collectors.toMap(TrackingNumber::e164, Function.identity()));

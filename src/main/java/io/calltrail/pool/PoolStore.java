@@ -3,7 +3,6 @@ package io.calltrail.pool;
 import io.calltrail.metrics.Metrics.PoolReading;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -254,30 +253,30 @@ public final class PoolStore {
         // Leases taken up to a day before the period may still hold a number in it; one taken earlier would be a visitor
         // active for a whole day, and the bound keeps the scan on the (pool, leased_at) index.
         Instant earliest = from.minus(Duration.ofDays(1));
-        List<long[]> spans = new ArrayList<>();
+        Peak peak = new Peak(from.toEpochMilli(), to.toEpochMilli());
+        // In the order they were taken, so that only the leases still open are kept (a pool's size at most); the rows
+        // come in batches (in a transaction, PostgreSQL's driver fetches that many at a time rather than all).
         handle.createQuery("""
                         SELECT leased_at, linger_until, released_at FROM lease
                          WHERE pool_id = :pool AND account_id = :account AND leased_at >= :earliest AND leased_at < :to
-                           AND linger_until > :from""")
+                           AND linger_until > :from
+                         ORDER BY leased_at""")
                 .bind("pool", pool.id()).bind("account", pool.accountId()).bind("earliest", earliest).bind("to", to)
                 .bind("from", from)
+                .setFetchSize(10_000)
                 .map((rs, ctx) -> {
                     long leased = rs.getTimestamp("leased_at").toInstant().toEpochMilli();
                     long linger = rs.getTimestamp("linger_until").toInstant().toEpochMilli();
                     java.sql.Timestamp released = rs.getTimestamp("released_at");
-                    long until = released == null ? linger : Math.min(linger, released.toInstant().toEpochMilli());
-                    return new long[] {leased, until};
+                    return new long[] {leased, released == null ? linger : Math.min(linger, released.toInstant().toEpochMilli())};
                 })
-                .forEach(spans::add);
-        Peak peak = Peak.of(spans, from.toEpochMilli(), to.toEpochMilli());
-        long heldMillis = 0;
-        int started = 0;
-        for (long[] span : spans) {
-            if (span[0] >= from.toEpochMilli()) {
-                heldMillis += Math.max(0, span[1] - span[0]);
-                started++;
-            }
-        }
+                .forEach(span -> peak.add(span[0], span[1]));
+        double meanSeconds = handle.createQuery("""
+                        SELECT AVG(EXTRACT(EPOCH FROM LEAST(linger_until, COALESCE(released_at, linger_until)))
+                                   - EXTRACT(EPOCH FROM leased_at))
+                          FROM lease WHERE pool_id = :pool AND account_id = :account AND leased_at >= :from AND leased_at < :to""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Double.class).findOne().orElse(0.0);
         int sessions = handle.createQuery("""
                         SELECT COUNT(session_id) FROM (
                                SELECT session_id FROM lease
@@ -307,7 +306,7 @@ public final class PoolStore {
                 .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
                 .mapTo(Integer.class).one();
         return new PoolUse(peak.busy(), peak.busy() == 0 ? null : Instant.ofEpochMilli(peak.atMillis()), sessions, fallback,
-                busiestHour, started == 0 ? 0 : heldMillis / 60_000.0 / started, from, to);
+                busiestHour, meanSeconds / 60, from, to);
     }
 
     /**
@@ -321,45 +320,46 @@ public final class PoolStore {
                           double meanLeaseMinutes, Instant from, Instant to) {
     }
 
-    /** The most leases open at once within a window, and the first instant they were. */
-    record Peak(int busy, long atMillis) {
-        /**
-         * @param spans {@code [start, end)} in epoch milliseconds
-         * @return the most spans open at one instant of {@code [from, to)}, and the first such instant; a span that
-         *         ends when another starts does not overlap it (the number passes from one to the next)
-         */
-        static Peak of(List<long[]> spans, long from, long to) {
-            int count = 0;
-            long[] starts = new long[spans.size()];
-            long[] ends = new long[spans.size()];
-            for (long[] span : spans) {
-                long start = Math.max(span[0], from);
-                if (span[1] > start && start < to) {
-                    starts[count] = start;
-                    ends[count] = span[1];
-                    count++;
-                }
+    /**
+     * The most leases open at once within a window {@code [from, to)}, and the first instant they were: leases are
+     * added in the order they were taken, and only those still open are kept. A lease that ends when another starts
+     * does not overlap it (the number passes from one to the next); one taken before the window counts from its start.
+     */
+    static final class Peak {
+        private final long from;
+        private final long to;
+        private final java.util.PriorityQueue<Long> openUntil = new java.util.PriorityQueue<>();
+        private int busy;
+        private long atMillis;
+
+        Peak(long from, long to) {
+            this.from = from;
+            this.to = to;
+            this.atMillis = from;
+        }
+
+        /** A lease {@code [start, end)} in epoch milliseconds, taken no earlier than the one added before. */
+        void add(long start, long end) {
+            long opened = Math.max(start, from);
+            if (end <= opened || opened >= to) {
+                return;
             }
-            starts = java.util.Arrays.copyOf(starts, count);
-            ends = java.util.Arrays.copyOf(ends, count);
-            java.util.Arrays.sort(starts);
-            java.util.Arrays.sort(ends);
-            int open = 0;
-            int best = 0;
-            long bestAt = from;
-            int next = 0;
-            for (long start : starts) {
-                while (next < ends.length && ends[next] <= start) {
-                    open--;
-                    next++;
-                }
-                open++;
-                if (open > best) {
-                    best = open;
-                    bestAt = start;
-                }
+            while (!openUntil.isEmpty() && openUntil.peek() <= opened) {
+                openUntil.poll();
             }
-            return new Peak(best, bestAt);
+            openUntil.add(end);
+            if (openUntil.size() > busy) {
+                busy = openUntil.size();
+                atMillis = opened;
+            }
+        }
+
+        int busy() {
+            return busy;
+        }
+
+        long atMillis() {
+            return atMillis;
         }
     }
 }

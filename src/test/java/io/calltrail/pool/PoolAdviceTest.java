@@ -3,7 +3,6 @@ package io.calltrail.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The words and figures of the numbers page: the peak of overlapping leases, and whether a pool is big enough. */
@@ -25,17 +24,28 @@ class PoolAdviceTest {
 
     private static final PoolAdvice.Fallback GOOGLE = new PoolAdvice.Fallback("+15125550109", true, "Google Ads");
 
+    private static PoolStore.Peak peak(long from, long to, long[]... spans) {
+        PoolStore.Peak peak = new PoolStore.Peak(from, to);
+        for (long[] span : spans) {
+            peak.add(span[0], span[1]);
+        }
+        return peak;
+    }
+
     @Test
     void thePeakCountsLeasesOpenAtOnceAndANumberPassedOnIsNotTwoAtOnce() {
-        List<long[]> spans = List.of(new long[] {0, 10}, new long[] {10, 20}, new long[] {5, 15}, new long[] {12, 30},
-                new long[] {-50, 6});
-        PoolStore.Peak peak = PoolStore.Peak.of(spans, 0, 100);
-        assertThat(peak.busy()).isEqualTo(3); // at 5: [-50, 6), [0, 10), [5, 15)
-        assertThat(peak.atMillis()).isEqualTo(5);
-        assertThat(PoolStore.Peak.of(spans, 40, 100).busy()).isZero();
-        assertThat(PoolStore.Peak.of(List.of(), 0, 100)).isEqualTo(new PoolStore.Peak(0, 0));
-        // a lease that started before the window counts from the window's start
-        assertThat(PoolStore.Peak.of(List.of(new long[] {-50, 60}, new long[] {0, 5}), 0, 100)).isEqualTo(new PoolStore.Peak(2, 0));
+        long[][] spans = {{-50, 6}, {0, 10}, {5, 15}, {10, 20}, {12, 30}};
+        PoolStore.Peak busiest = peak(0, 100, spans);
+        assertThat(busiest.busy()).isEqualTo(3); // at 5: [-50, 6), [0, 10), [5, 15)
+        assertThat(busiest.atMillis()).isEqualTo(5);
+        assertThat(peak(40, 100, spans).busy()).isZero();
+        assertThat(peak(0, 100).busy()).isZero();
+        // a lease taken before the window counts from the window's start
+        PoolStore.Peak early = peak(0, 100, new long[] {-50, 60}, new long[] {0, 5});
+        assertThat(early.busy()).isEqualTo(2);
+        assertThat(early.atMillis()).isZero();
+        // a lease taken when the window is over does not count
+        assertThat(peak(0, 10, new long[] {0, 20}, new long[] {10, 30}).busy()).isEqualTo(1);
     }
 
     @Test
