@@ -7,6 +7,7 @@ import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
 import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
+import io.calltrail.pool.PoolPages;
 import io.calltrail.privacy.PrivacyHandlers;
 import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.privacy.AuditPages;
@@ -14,6 +15,7 @@ import io.calltrail.property.PropertyHandlers;
 import io.calltrail.report.ReportHandlers;
 import io.calltrail.report.ReportPages;
 import io.calltrail.telephony.CallHandlers;
+import io.calltrail.telephony.CallPages;
 import io.calltrail.telephony.CredentialHandlers;
 import io.calltrail.telephony.TelephonyHandlers;
 import io.calltrail.tracking.SnippetHandler;
@@ -33,7 +35,7 @@ final class Routes {
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
                     ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
-                    ReportPages reportPages, AuditPages auditPages) {
+                    ReportPages reportPages, AuditPages auditPages, CallPages callPages, PoolPages poolPages) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -163,5 +165,9 @@ final class Routes {
         app.get("/app/reports/{dimension}.csv", h.reportPages()::csv);
         app.get("/app/reports/{dimension}", h.reportPages()::report);
         app.get("/app/audit", h.auditPages()::list); // read only, as the API's
+        app.get("/app/calls", h.callPages()::list);
+        app.get("/app/calls/{id}", h.callPages()::call);
+        app.post("/app/calls/{id}/reveal", h.callPages()::reveal);
+        app.get("/app/numbers", h.poolPages()::numbers);
     }
 }

@@ -22,6 +22,7 @@ import io.calltrail.conversion.webhook.Webhooks;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.PoolHandlers;
+import io.calltrail.pool.PoolPages;
 import io.calltrail.pool.PoolStore;
 import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.privacy.AuditPages;
@@ -43,6 +44,8 @@ import io.calltrail.store.Database;
 import io.calltrail.store.SqlErrors;
 import io.calltrail.store.Spool;
 import io.calltrail.telephony.CallHandlers;
+import io.calltrail.telephony.CallPages;
+import io.calltrail.telephony.CallerReveal;
 import io.calltrail.telephony.CallLogImport;
 import io.calltrail.telephony.CallRecorder;
 import io.calltrail.telephony.CredentialHandlers;
@@ -187,6 +190,7 @@ public final class Server implements AutoCloseable {
         };
         Deliverer deliverer = deliverer(jdbi, clock, settings, crypto, destinations);
         Rollups rollups = new Rollups(jdbi, clock);
+        CallerReveal reveal = new CallerReveal(jdbi, crypto, audit);
 
         // With port 0 the public URL is known only once the server has bound its port.
         AtomicReference<String> publicUrl = new AtomicReference<>(
@@ -204,7 +208,7 @@ public final class Server implements AutoCloseable {
                 new Pages(),
                 new SnippetHandler(catalog, settings.publicUrl().toString()),
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
-                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted), crypto, audit),
+                new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted), reveal, audit),
                 new CredentialHandlers(jdbi, crypto, clock, onChange, audit),
                 new ConversionHandlers(jdbi, conversions, clock, audit),
                 new OutcomeHandlers(jdbi, outcomes, audit),
@@ -217,7 +221,9 @@ public final class Server implements AutoCloseable {
                 new ApiDocs(),
                 new SignInHandlers(jdbi, userStore, dashboard, audit, clock, settings.trustForwardedHeaders()),
                 new ReportPages(dashboard, new Reports(jdbi), properties, clock),
-                new AuditPages(dashboard, jdbi));
+                new AuditPages(dashboard, jdbi),
+                new CallPages(dashboard, jdbi, properties, reveal),
+                new PoolPages(dashboard, jdbi, pools, properties, clock));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;

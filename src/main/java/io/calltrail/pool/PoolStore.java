@@ -1,6 +1,7 @@
 package io.calltrail.pool;
 
 import io.calltrail.metrics.Metrics.PoolReading;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -241,5 +242,124 @@ public final class PoolStore {
 
     public record PoolStats(long poolId, int size, int inUse, int lingering, int free, int leases, int reusedLeases,
                             int exhaustions, Instant from, Instant to) {
+    }
+
+    /**
+     * How much of a pool was wanted over [from, to): the most numbers busy at once (held, or lingering for a call
+     * back) and when, the sessions that asked for a number and those that got none (the fallback), the sessions that
+     * asked in the busiest hour, and how long a lease keeps its number on average, lingering included.
+     */
+    public PoolUse use(Handle handle, Pool pool, Instant from, Instant to) {
+        // Leases taken up to a day before the period may still hold a number in it; one taken earlier would be a visitor
+        // active for a whole day, and the bound keeps the scan on the (pool, leased_at) index.
+        Instant earliest = from.minus(Duration.ofDays(1));
+        Peak peak = new Peak(from.toEpochMilli(), to.toEpochMilli());
+        // In the order they were taken, so that only the leases still open are kept (a pool's size at most); the rows
+        // come in batches (in a transaction, PostgreSQL's driver fetches that many at a time rather than all).
+        handle.createQuery("""
+                        SELECT leased_at, linger_until, released_at FROM lease
+                         WHERE pool_id = :pool AND account_id = :account AND leased_at >= :earliest AND leased_at < :to
+                           AND linger_until > :from
+                         ORDER BY leased_at""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("earliest", earliest).bind("to", to)
+                .bind("from", from)
+                .setFetchSize(10_000)
+                .map((rs, ctx) -> {
+                    long leased = rs.getTimestamp("leased_at").toInstant().toEpochMilli();
+                    long linger = rs.getTimestamp("linger_until").toInstant().toEpochMilli();
+                    java.sql.Timestamp released = rs.getTimestamp("released_at");
+                    return new long[] {leased, released == null ? linger : Math.min(linger, released.toInstant().toEpochMilli())};
+                })
+                .forEach(span -> peak.add(span[0], span[1]));
+        double meanSeconds = handle.createQuery("""
+                        SELECT AVG(EXTRACT(EPOCH FROM LEAST(linger_until, COALESCE(released_at, linger_until)))
+                                   - EXTRACT(EPOCH FROM leased_at))
+                          FROM lease WHERE pool_id = :pool AND account_id = :account AND leased_at >= :from AND leased_at < :to""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Double.class).findOne().orElse(0.0);
+        int sessions = handle.createQuery("""
+                        SELECT COUNT(session_id) FROM (
+                               SELECT session_id FROM lease
+                                WHERE pool_id = :pool AND account_id = :account AND leased_at >= :from AND leased_at < :to
+                               UNION
+                               SELECT session_id FROM pool_exhaustion
+                                WHERE pool_id = :pool AND account_id = :account AND occurred_at >= :from AND occurred_at < :to) asked""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        int fallback = handle.createQuery("""
+                        SELECT COUNT(DISTINCT session_id) FROM pool_exhaustion
+                         WHERE pool_id = :pool AND account_id = :account AND occurred_at >= :from AND occurred_at < :to""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        int busiestHour = handle.createQuery("""
+                        SELECT COALESCE(MAX(asked), 0) FROM (
+                               SELECT hour_number, COUNT(*) AS asked FROM (
+                                      SELECT session_id, CAST(FLOOR(EXTRACT(EPOCH FROM leased_at)) AS BIGINT) / 3600 AS hour_number
+                                        FROM lease
+                                       WHERE pool_id = :pool AND account_id = :account AND leased_at >= :from AND leased_at < :to
+                                      UNION
+                                      SELECT session_id, CAST(FLOOR(EXTRACT(EPOCH FROM occurred_at)) AS BIGINT) / 3600 AS hour_number
+                                        FROM pool_exhaustion
+                                       WHERE pool_id = :pool AND account_id = :account AND occurred_at >= :from AND occurred_at < :to
+                                         AND session_id IS NOT NULL) asks
+                                GROUP BY hour_number) hours""")
+                .bind("pool", pool.id()).bind("account", pool.accountId()).bind("from", from).bind("to", to)
+                .mapTo(Integer.class).one();
+        return new PoolUse(peak.busy(), peak.busy() == 0 ? null : Instant.ofEpochMilli(peak.atMillis()), sessions, fallback,
+                busiestHour, meanSeconds / 60, from, to);
+    }
+
+    /**
+     * @param peak            the most numbers busy at once (held or lingering), and {@code peakAt} the first moment it was so
+     * @param sessions        sessions that asked the pool for a number
+     * @param fallbackSessions of those, the sessions that found no number free and were shown the fallback
+     * @param busiestHourSessions sessions that asked in the busiest clock hour
+     * @param meanLeaseMinutes how long a lease taken in the period kept its number, lingering included, on average
+     */
+    public record PoolUse(int peak, Instant peakAt, int sessions, int fallbackSessions, int busiestHourSessions,
+                          double meanLeaseMinutes, Instant from, Instant to) {
+    }
+
+    /**
+     * The most leases open at once within a window {@code [from, to)}, and the first instant they were: leases are
+     * added in the order they were taken, and only those still open are kept. A lease that ends when another starts
+     * does not overlap it (the number passes from one to the next); one taken before the window counts from its start.
+     */
+    static final class Peak {
+        private final long from;
+        private final long to;
+        private final java.util.PriorityQueue<Long> openUntil = new java.util.PriorityQueue<>();
+        private int busy;
+        private long atMillis;
+
+        Peak(long from, long to) {
+            this.from = from;
+            this.to = to;
+            this.atMillis = from;
+        }
+
+        /** A lease {@code [start, end)} in epoch milliseconds, taken no earlier than the one added before. */
+        void add(long start, long end) {
+            long opened = Math.max(start, from);
+            if (end <= opened || opened >= to) {
+                return;
+            }
+            while (!openUntil.isEmpty() && openUntil.peek() <= opened) {
+                openUntil.poll();
+            }
+            openUntil.add(end);
+            if (openUntil.size() > busy) {
+                busy = openUntil.size();
+                atMillis = opened;
+            }
+        }
+
+        int busy() {
+            return busy;
+        }
+
+        long atMillis() {
+            return atMillis;
+        }
     }
 }

@@ -139,6 +139,14 @@ public final class Recommender {
         }
     }
 
+    /**
+     * Numbers enough for a pool whose unlimited use would be Poisson with this mean (sessions per minute × minutes a
+     * lease keeps its number): the 99th percentile, so that at busy times it runs out about one minute in a hundred.
+     */
+    public static int numbersFor(double meanBusy) {
+        return Math.max(1, Stats.poissonQuantile(Math.max(0, meanBusy), 0.99));
+    }
+
     /** Numbers enough that the pool almost never runs out: twice the Poisson 99th percentile, and some. */
     static int ampleSize(Scenario scenario) {
         return Math.min(100_000, 2 * PoissonCheck.expect(scenario).p99() + 10);

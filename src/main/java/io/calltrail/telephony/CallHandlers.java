@@ -5,61 +5,30 @@ import io.calltrail.account.Actor;
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.privacy.AuditLog;
-import io.calltrail.privacy.CallerCrypto;
 import io.javalin.http.Context;
-import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /** The account's calls, with callers masked; one call with its journey; the full number only to keys allowed to reveal it. */
 public final class CallHandlers {
-    private static final String COLUMNS = """
-            c.id, c.property_id, c.tracking_number_id, c.provider, c.provider_call_id, c.dialled_e164, c.forwarded_to,
-            c.caller_masked, c.caller_city, c.caller_state, c.caller_country, c.started_at, c.answered_at, c.ended_at,
-            c.ring_seconds, c.talk_seconds, c.status, c.first_time_caller, c.first_call_id, c.attribution, c.confidence,
-            c.attribution_reason, c.session_id, c.source_name, c.recording_ref
-            """;
-
     private final Jdbi jdbi;
     private final CallLogImport importer;
-    private final CallerCrypto crypto;
+    private final CallerReveal reveal;
+    private final CallQueries calls = new CallQueries();
     private final AuditLog audit;
 
-    public CallHandlers(Jdbi jdbi, CallLogImport importer, CallerCrypto crypto, AuditLog audit) {
+    public CallHandlers(Jdbi jdbi, CallLogImport importer, CallerReveal reveal, AuditLog audit) {
         this.jdbi = jdbi;
         this.importer = importer;
-        this.crypto = crypto;
+        this.reveal = reveal;
         this.audit = audit;
     }
 
-    /**
-     * {@code POST /api/v1/calls/{id}/reveal}: the caller's full number, for keys with {@code can_reveal} only. The
-     * reveal is in the audit log before the number leaves: if the entry cannot be written, nothing is revealed.
-     */
+    /** {@code POST /api/v1/calls/{id}/reveal}: the caller's full number, for keys with {@code can_reveal} ({@link CallerReveal}). */
     public void reveal(Context ctx) {
-        Actor actor = Admin.actor(ctx);
-        if (!actor.canReveal()) {
-            throw Admin.forbidden("this API key may not reveal callers' numbers; an owner can create a key with can_reveal");
-        }
         long id = Admin.pathId(ctx, "call");
-        String caller = jdbi.inTransaction(handle -> {
-            Map<String, Object> call = handle.createQuery("""
-                            SELECT caller_sealed, caller_masked FROM phone_call WHERE id = :id AND account_id = :account""")
-                    .bind("id", id).bind("account", actor.accountId()).mapToMap().findOne()
-                    .orElseThrow(() -> ApiError.notFound("call"));
-            String sealed = (String) call.get("caller_sealed");
-            if (sealed == null) {
-                throw new ApiError(404, "caller_not_stored", null, "caller number not stored: the call had no caller id, or "
-                        + "its number was removed (retention or erasure)");
-            }
-            String number = crypto.decrypt(actor.accountId(), sealed).e164();
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("caller_masked", call.get("caller_masked"));
-            audit.record(handle, actor, "caller.reveal", "call", Long.toString(id), details);
-            return number;
-        });
+        String caller = reveal.reveal(Admin.actor(ctx), id).e164();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", id);
         answer.put("caller", caller);
@@ -111,57 +80,21 @@ public final class CallHandlers {
     }
 
     /**
-     * ?property=&from=&to=&status=&attribution=&source= (newest first, at most 500). {@code source} matches a
-     * static number's source name or the attributed session's utm_source, case-insensitively.
+     * ?property=&from=&to=&status=&attribution=&source= (newest first, at most 500). {@code source} is the source's
+     * name as reports show it (a static number's source, else the visit's utm_source, else its referrer's domain, else
+     * {@code (direct)}; {@code (not attributable)} for calls tracking could not place), case-insensitively.
      */
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
-        Long property = Admin.queryId(ctx, "property");
-        Instant from = Admin.queryInstant(ctx, "from", Instant.EPOCH);
-        Instant to = Admin.queryInstant(ctx, "to", Instant.parse("9999-01-01T00:00:00Z"));
-        String status = ctx.queryParam("status");
-        String attribution = ctx.queryParam("attribution");
-        String source = ctx.queryParam("source");
-        ctx.json(jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + """
-                         FROM phone_call c
-                         LEFT JOIN visit_session s ON s.id = c.session_id AND s.account_id = c.account_id
-                        WHERE c.account_id = :account
-                          AND (CAST(:property AS BIGINT) IS NULL OR c.property_id = :property)
-                          AND c.started_at >= :from AND c.started_at < :to
-                          AND (CAST(:status AS VARCHAR(16)) IS NULL OR c.status = :status)
-                          AND (CAST(:attribution AS VARCHAR(16)) IS NULL OR c.attribution = :attribution)
-                          AND (CAST(:source AS VARCHAR(200)) IS NULL OR LOWER(c.source_name) = LOWER(:source)
-                               OR LOWER(s.utm_source) = LOWER(:source))
-                        ORDER BY c.started_at DESC, c.id DESC LIMIT 500""")
-                .bind("account", account.id()).bind("property", property).bind("from", from).bind("to", to)
-                .bind("status", status).bind("attribution", attribution).bind("source", source)
-                .mapToMap().list()));
+        CallQueries.Filter filter = new CallQueries.Filter(Admin.queryId(ctx, "property"),
+                Admin.queryInstant(ctx, "from", null), Admin.queryInstant(ctx, "to", null), ctx.queryParam("status"), null,
+                ctx.queryParam("attribution"), null, null, ctx.queryParam("source"));
+        ctx.json(jdbi.withHandle(handle -> calls.apiList(handle, account.id(), filter, 500)));
     }
 
     public void get(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "call");
-        Map<String, Object> call = jdbi.withHandle(handle -> {
-            Map<String, Object> row = handle.createQuery("SELECT " + COLUMNS + """
-                            , c.recording_url FROM phone_call c WHERE c.id = :id AND c.account_id = :account""")
-                    .bind("id", id).bind("account", account.id()).mapToMap().findOne()
-                    .orElseThrow(() -> ApiError.notFound("call"));
-            Map<String, Object> answer = new LinkedHashMap<>(row);
-            Object session = row.get("session_id");
-            if (session != null) {
-                answer.put("session", handle.createQuery("""
-                                SELECT id, started_at, last_seen_at, landing_url, referrer, utm_source, utm_medium, utm_campaign,
-                                       utm_term, utm_content, gclid, gbraid, wbraid, msclkid, fbclid
-                                  FROM visit_session WHERE id = :session AND account_id = :account""")
-                        .bind("session", session).bind("account", account.id()).mapToMap().findOne().orElse(null));
-                List<Map<String, Object>> events = handle.createQuery("""
-                                SELECT type, url, number_clicked, occurred_at FROM tracking_event
-                                 WHERE session_id = :session AND account_id = :account ORDER BY occurred_at""")
-                        .bind("session", session).bind("account", account.id()).mapToMap().list();
-                answer.put("events", events);
-            }
-            return answer;
-        });
-        ctx.json(call);
+        ctx.json(jdbi.withHandle(handle -> calls.apiCall(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("call")));
     }
 }
