@@ -272,8 +272,16 @@ public final class Server implements AutoCloseable {
                 writeError(ctx, error.status(), error.code(), error.field(), error.getMessage());
             }
         });
-        app.exception(HttpResponseException.class, (error, ctx) -> writeError(ctx, error.getStatus(),
-                error.getStatus() == 413 ? "body_too_large" : "http_" + error.getStatus(), null, error.getMessage()));
+        app.exception(HttpResponseException.class, (error, ctx) -> {
+            if (Dashboard.isPage(ctx)) {
+                dashboard.errorPage(ctx, error.getStatus(), error.getStatus() == 404
+                        ? "There is no such page in this account." : error.getMessage());
+                ctx.attribute(ERROR_WRITTEN, true);
+                return;
+            }
+            writeError(ctx, error.getStatus(), error.getStatus() == 413 ? "body_too_large" : "http_" + error.getStatus(),
+                    null, error.getMessage());
+        });
         app.exception(Spool.Full.class, (error, ctx) -> {
             ctx.header("Retry-After", "1");
             writeError(ctx, 503, "overloaded", null, error.getMessage());
@@ -301,7 +309,9 @@ public final class Server implements AutoCloseable {
             }
         });
         app.error(405, ctx -> {
-            if (ctx.attribute(ERROR_WRITTEN) == null) {
+            if (ctx.attribute(ERROR_WRITTEN) == null && Dashboard.isPage(ctx)) {
+                dashboard.errorPage(ctx, 405, "This page cannot be sent to; open it instead.");
+            } else if (ctx.attribute(ERROR_WRITTEN) == null) {
                 writeError(ctx, 405, "method_not_allowed", null, ctx.method() + " is not allowed on " + ctx.path());
             }
         });

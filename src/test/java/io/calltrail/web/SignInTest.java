@@ -123,6 +123,9 @@ class SignInTest {
         assertThat(other.post("/sign-in", Map.of("email", "ana@example.com", "password", "the right password",
                 "next", "https://evil.example/app")).header("Location")).isEqualTo("/app");
         assertThat(other.get("/app").body()).doesNotContain("Set-up").doesNotContain("Audit log");
+        TestClient.Answer missing = other.get("/app/no-such-page");
+        assertThat(missing.status()).isEqualTo(404);
+        assertThat(missing.body()).contains("<h1>Not found</h1>").contains("Sign out");
     }
 
     @ParameterizedTest
