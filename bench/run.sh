@@ -11,6 +11,12 @@
 #   PORT=0                                  0 = let the server pick a free port
 #   BENCH_JAVA_OPTS=                        extra JVM options for the server
 #   KEEP_DATA=0                             1 keeps the H2 database and jar copy afterwards
+#   ENDPOINTS="health sessions events"     which to run (health is the ceiling the others are compared with)
+#   SETTLE=2                                seconds after each run for the server to finish its work
+#                                           (spool loading); its CPU time then counts per request
+#
+# cpu_us/req is the server's CPU time (user + system, all threads, including what each request leaves
+# to background loaders) per request: a figure that other load on the machine does not distort.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +32,8 @@ SEED_SESSIONS=${SEED_SESSIONS:-32}
 MAX_ERROR_PCT=${MAX_ERROR_PCT:-1}
 PORT=${PORT:-0}
 KEEP_DATA=${KEEP_DATA:-0}
+SETTLE=${SETTLE:-2}
+ENDPOINTS=${ENDPOINTS:-health sessions events}
 UA="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 2; }
@@ -112,10 +120,20 @@ FAILURES=()
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
 # run_wrk LABEL NAME CONNECTIONS DURATION
+CLK_TCK=$(getconf CLK_TCK)
+# CPU time the server has used so far (user + system), in clock ticks.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+
 run_wrk() {
   local label=$1 name=$2 conns=$3 dur=$4 out="$WORK/wrk-$1.txt" line
+  local ticks_before
+  ticks_before=$(server_ticks)
   wrk -t"$THREADS" -c"$conns" -d"$dur" --latency -s "$BENCH_DIR/$name.lua" "$BASE${URLPATH[$name]}" >"$out" 2>&1 \
     || { cat "$out"; die "wrk failed for $label"; }
+  # Work a request leaves behind (events and calls loaded into the database from their spools) counts too:
+  # wait until it is done, then charge the server's CPU time to the requests served.
+  sleep "$SETTLE"
+  R[$label,ticks]=$(( $(server_ticks) - ticks_before ))
   line=$(grep '^RESULT ' "$out") || { cat "$out"; die "no RESULT line from wrk for $label"; }
   local f
   for f in requests rps p50_ms p99_ms ok non2xx connect read write timeout statuses notes; do
@@ -126,6 +144,8 @@ run_wrk() {
   R[$label,wrk_non2xx]=${R[$label,wrk_non2xx]:-0}
   local socket=$(( ${R[$label,connect]} + ${R[$label,read]} + ${R[$label,write]} + ${R[$label,timeout]} ))
   R[$label,socket]=$socket
+  R[$label,cpu_us]=$(awk -v t="${R[$label,ticks]}" -v hz="$CLK_TCK" -v n="${R[$label,requests]}" \
+    'BEGIN { printf "%.0f", (n > 0 ? t * 1000000 / hz / n : 0) }')
   local total=$(( ${R[$label,requests]} + socket )) bad=$(( ${R[$label,non2xx]} + socket ))
   printf '  %-22s c=%-3s %10s req/s  p50 %8s ms  p99 %8s ms  statuses %s  socket errors %s  notes %s\n' \
     "$label" "$conns" "${R[$label,rps]}" "${R[$label,p50_ms]}" "${R[$label,p99_ms]}" "${R[$label,statuses]}" "$socket" "${R[$label,notes]}"
@@ -142,14 +162,14 @@ run_wrk() {
 }
 
 echo "warm-up: $WARMUP per endpoint, $CONNECTIONS connections"
-for name in health sessions events; do run_wrk "warmup-$name" "$name" "$CONNECTIONS" "$WARMUP"; done
+for name in $ENDPOINTS; do run_wrk "warmup-$name" "$name" "$CONNECTIONS" "$WARMUP"; done
 
 echo "measure: $DURATION per endpoint, $THREADS threads, $CONNECTIONS connections"
-for name in health sessions events; do run_wrk "$name-c$CONNECTIONS" "$name" "$CONNECTIONS" "$DURATION"; ROWS+=("$name $CONNECTIONS"); done
+for name in $ENDPOINTS; do run_wrk "$name-c$CONNECTIONS" "$name" "$CONNECTIONS" "$DURATION"; ROWS+=("$name $CONNECTIONS"); done
 
 if [[ $LIGHT_CONNECTIONS != 0 ]]; then
   echo "lighter load: $LIGHT_DURATION per endpoint, $LIGHT_CONNECTIONS connections"
-  for name in health sessions events; do run_wrk "$name-c$LIGHT_CONNECTIONS" "$name" "$LIGHT_CONNECTIONS" "$LIGHT_DURATION"; ROWS+=("$name $LIGHT_CONNECTIONS"); done
+  for name in $ENDPOINTS; do run_wrk "$name-c$LIGHT_CONNECTIONS" "$name" "$LIGHT_CONNECTIONS" "$LIGHT_DURATION"; ROWS+=("$name $LIGHT_CONNECTIONS"); done
 fi
 
 kill -0 "$SERVER_PID" 2>/dev/null || FAILURES+=("the server died during the benchmark")
@@ -157,13 +177,13 @@ kill -0 "$SERVER_PID" 2>/dev/null || FAILURES+=("the server died during the benc
 # --- summary ----------------------------------------------------------------------------
 echo
 echo "summary (share of ceiling = req/s / GET /health/live req/s at the same connection count)"
-printf '%-18s %5s %11s %9s %9s %9s %8s %8s %8s\n' endpoint conns req/s p50_ms p99_ms ceiling% non-2xx 'wrk>=400' sock-err
+printf '%-18s %5s %11s %9s %9s %9s %10s %8s %8s %8s\n' endpoint conns req/s p50_ms p99_ms ceiling% cpu_us/req non-2xx 'wrk>=400' sock-err
 for row in "${ROWS[@]}"; do
   read -r name conns <<<"$row"
   l="$name-c$conns"
   share=$(awk -v r="${R[$l,rps]}" -v c="${R[health-c$conns,rps]}" 'BEGIN { printf "%.1f", (c > 0 ? r * 100 / c : 0) }')
-  printf '%-18s %5s %11s %9s %9s %9s %8s %8s %8s\n' "${ENDPOINT[$name]}" "$conns" "${R[$l,rps]}" \
-    "${R[$l,p50_ms]}" "${R[$l,p99_ms]}" "$share" "${R[$l,non2xx]}" "${R[$l,wrk_non2xx]}" "${R[$l,socket]}"
+  printf '%-18s %5s %11s %9s %9s %9s %10s %8s %8s %8s\n' "${ENDPOINT[$name]}" "$conns" "${R[$l,rps]}" \
+    "${R[$l,p50_ms]}" "${R[$l,p99_ms]}" "$share" "${R[$l,cpu_us]}" "${R[$l,non2xx]}" "${R[$l,wrk_non2xx]}" "${R[$l,socket]}"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo

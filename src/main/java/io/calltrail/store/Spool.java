@@ -36,6 +36,7 @@ public final class Spool implements AutoCloseable {
     private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
     private static final int MAX_RECORD_BYTES = 1024 * 1024;
     private static final int MAX_QUEUED = 20_000;
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     /** Writes a batch of records to their destination; must tolerate seeing a record twice. */
     public interface Consumer {
@@ -250,8 +251,13 @@ public final class Spool implements AutoCloseable {
                 if (backoffMillis > 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
                 }
-                if (!loadOnce()) {
+                int handed = loadOnce();
+                if (handed < 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                } else if (handed < maxBatch / 4) {
+                    // A small batch means records trickle in: let more gather before the next transaction, since
+                    // a commit costs far more than a row (the records are durable here meanwhile).
+                    LockSupport.parkNanos(GATHER_NANOS);
                 }
                 backoffMillis = 0;
             } catch (RuntimeException | IOException e) {
@@ -264,13 +270,13 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Hands the next batch to the consumer; false when there was nothing to hand over. */
-    private boolean loadOnce() throws IOException {
+    /** Hands the next batch to the consumer and answers its size; -1 when there was nothing to hand over. */
+    private int loadOnce() throws IOException {
         Position from = loaded;
         Position end = durable;
         boolean current = from.segment() == end.segment();
         if (current && from.offset() >= end.offset()) {
-            return false;
+            return -1;
         }
         Path file = segmentPath(from.segment());
         long limit = current ? end.offset() : (Files.exists(file) ? Files.size(file) : 0);
@@ -305,17 +311,17 @@ public final class Spool implements AutoCloseable {
         }
         if (records.isEmpty()) {
             if (current) {
-                return false;
+                return -1;
             }
             // An older segment is done (or ends in a torn record from a crash): move to the next one.
             Files.deleteIfExists(file);
             closedSegmentBytes.remove(from.segment());
             saveCheckpoint(new Position(from.segment() + 1, 0));
-            return true;
+            return 0;
         }
         consumer.apply(records);
         saveCheckpoint(new Position(from.segment(), offset));
-        return true;
+        return records.size();
     }
 
     private void saveCheckpoint(Position position) throws IOException {
