@@ -43,7 +43,12 @@ public final class ConversionHandlers {
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        ctx.json(jdbi.withHandle(handle -> store.actions(handle, account.id(), property)));
+        ctx.json(actions(account, property));
+    }
+
+    /** The account's conversion actions, or one property's. */
+    public List<ConversionAction> actions(Account account, Long propertyId) {
+        return jdbi.withHandle(handle -> store.actions(handle, account.id(), propertyId));
     }
 
     public void get(Context ctx) {

@@ -68,7 +68,12 @@ public final class PoolHandlers {
     public void listPools(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        ctx.json(jdbi.withHandle(handle -> store.pools(handle, account.id(), property)));
+        ctx.json(pools(account, property));
+    }
+
+    /** The account's pools, or one property's. */
+    public java.util.List<Pool> pools(Account account, Long propertyId) {
+        return jdbi.withHandle(handle -> store.pools(handle, account.id(), propertyId));
     }
 
     public void getPool(Context ctx) {
@@ -177,7 +182,12 @@ public final class PoolHandlers {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
         Long pool = Admin.queryId(ctx, "pool");
-        ctx.json(jdbi.withHandle(handle -> store.numbers(handle, account.id(), property, pool)));
+        ctx.json(numbers(account, property, pool));
+    }
+
+    /** The account's tracking numbers, or those of one property or pool. */
+    public java.util.List<TrackingNumber> numbers(Account account, Long propertyId, Long poolId) {
+        return jdbi.withHandle(handle -> store.numbers(handle, account.id(), propertyId, poolId));
     }
 
     public void getNumber(Context ctx) {

@@ -126,7 +126,12 @@ public final class PropertyHandlers {
     public void listTargets(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        ctx.json(jdbi.withHandle(handle -> store.targets(handle, account.id(), property)));
+        ctx.json(targets(account, property));
+    }
+
+    /** The account's target numbers, or one property's when {@code propertyId} is given. */
+    public List<TargetNumber> targets(Account account, Long propertyId) {
+        return jdbi.withHandle(handle -> store.targets(handle, account.id(), propertyId));
     }
 
     public void getTarget(Context ctx) {

@@ -53,7 +53,12 @@ public final class SourceRuleHandlers {
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        ctx.json(jdbi.withHandle(handle -> store.rules(handle, account.id(), property)));
+        ctx.json(rules(account, property));
+    }
+
+    /** The account's rules, or one property's, in the order they are tried. */
+    public List<SourceRule> rules(Account account, Long propertyId) {
+        return jdbi.withHandle(handle -> store.rules(handle, account.id(), propertyId));
     }
 
     public void get(Context ctx) {
