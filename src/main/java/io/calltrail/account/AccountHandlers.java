@@ -33,13 +33,23 @@ public final class AccountHandlers {
     }
 
     public void listKeys(Context ctx) {
-        ctx.json(store.keys(Admin.account(ctx).id()));
+        ctx.json(keys(Admin.account(ctx)));
+    }
+
+    /** A key just made, with its secret: shown in this answer and nowhere else, ever. */
+    public record NewKey(ApiKey key, String secret) {
     }
 
     /** {"name", "role" (default admin), "can_reveal" (default false)}. The secret is in this answer and nowhere else, ever. */
     public void createKey(Context ctx) {
         Actor actor = Admin.requireRole(ctx, Role.OWNER, Role.ADMIN);
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("name", "role", "can_reveal"));
+        NewKey created = createKey(actor, JsonBody.of(ctx.body()));
+        ctx.status(201).json(withSecret(created.key(), created.secret()));
+    }
+
+    /** Makes a key in the actor's account; only owners make owner keys or grant the reveal permission. */
+    public NewKey createKey(Actor actor, JsonBody body) {
+        body.allowOnly(Set.of("name", "role", "can_reveal"));
         String name = body.optionalString("name", 200).orElse("API key");
         Role role = body.optionalEnum("role", Role.class).orElse(Role.ADMIN);
         boolean canReveal = body.optionalBoolean("can_reveal").orElse(false);
@@ -60,13 +70,17 @@ public final class AccountHandlers {
                     "name", created.name(), "prefix", created.prefix(), "role", role.toString(), "can_reveal", canReveal));
             return created;
         });
-        ctx.status(201).json(withSecret(key, secret));
+        return new NewKey(key, secret);
     }
 
     /** Admins revoke admin and viewer keys; owner keys only an owner, and never the account's last one. */
     public void revokeKey(Context ctx) {
         Actor actor = Admin.requireRole(ctx, Role.OWNER, Role.ADMIN);
-        long id = Admin.pathId(ctx, "API key");
+        revokeKey(actor, Admin.pathId(ctx, "API key"));
+        ctx.status(204);
+    }
+
+    public void revokeKey(Actor actor, long id) {
         jdbi.useTransaction(handle -> {
             ApiKey key = store.key(handle, actor.accountId(), id).orElseThrow(() -> ApiError.notFound("API key"));
             if (key.revokedAt() != null) {
@@ -84,7 +98,10 @@ public final class AccountHandlers {
             audit.record(handle, actor, "api_key.revoke", "api_key", Long.toString(id), Map.of(
                     "name", key.name(), "prefix", key.prefix(), "role", key.role().toString()));
         });
-        ctx.status(204);
+    }
+
+    public java.util.List<ApiKey> keys(Account account) {
+        return store.keys(account.id());
     }
 
     public void listAccounts(Context ctx) {

@@ -1,6 +1,15 @@
 package io.calltrail.app;
 
 import io.calltrail.account.AccountHandlers;
+import io.calltrail.account.ApiKeyPages;
+import io.calltrail.conversion.ConversionPages;
+import io.calltrail.conversion.webhook.WebhookPages;
+import io.calltrail.pool.PoolSetupPages;
+import io.calltrail.property.PropertyPages;
+import io.calltrail.telephony.CredentialPages;
+import io.calltrail.tracking.SourceRulePages;
+import io.calltrail.web.SetupPages;
+import io.calltrail.web.UserPages;
 import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.OutcomeHandlers;
 import io.calltrail.conversion.export.DestinationHandlers;
@@ -35,7 +44,13 @@ final class Routes {
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
                     ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
-                    ReportPages reportPages, AuditPages auditPages, CallPages callPages, PoolPages poolPages) {
+                    ReportPages reportPages, AuditPages auditPages, CallPages callPages, PoolPages poolPages,
+                    Setup setup) {
+    }
+
+    /** The set-up pages, each in the slice it configures. */
+    record Setup(SetupPages index, PropertyPages properties, PoolSetupPages pools, SourceRulePages rules, ConversionPages conversions,
+                 CredentialPages credentials, ApiKeyPages keys, UserPages users, WebhookPages webhooks) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -169,5 +184,63 @@ final class Routes {
         app.get("/app/calls/{id}", h.callPages()::call);
         app.post("/app/calls/{id}/reveal", h.callPages()::reveal);
         app.get("/app/numbers", h.poolPages()::numbers);
+
+        // Set-up: owners and admins only (viewers get 403); a form posts, then redirects to a page saying what changed
+        Setup setup = h.setup();
+        app.get("/app/setup", setup.index()::index);
+        app.get("/app/setup/properties", setup.properties()::list);
+        app.get("/app/setup/properties/new", setup.properties()::newForm);
+        app.post("/app/setup/properties", setup.properties()::create);
+        app.get("/app/setup/properties/{id}", setup.properties()::show);
+        app.post("/app/setup/properties/{id}", setup.properties()::update);
+        app.post("/app/setup/properties/{id}/delete", setup.properties()::delete);
+        app.get("/app/setup/target-numbers", setup.properties()::listTargets);
+        app.get("/app/setup/target-numbers/new", setup.properties()::newTarget);
+        app.post("/app/setup/target-numbers", setup.properties()::createTarget);
+        app.get("/app/setup/target-numbers/{id}", setup.properties()::showTargetPage);
+        app.post("/app/setup/target-numbers/{id}", setup.properties()::updateTarget);
+        app.post("/app/setup/target-numbers/{id}/delete", setup.properties()::deleteTarget);
+        app.get("/app/setup/pools", setup.pools()::list);
+        app.get("/app/setup/pools/new", setup.pools()::newPool);
+        app.post("/app/setup/pools", setup.pools()::createPool);
+        app.get("/app/setup/pools/{id}", setup.pools()::showPoolPage);
+        app.post("/app/setup/pools/{id}", setup.pools()::updatePool);
+        app.post("/app/setup/pools/{id}/delete", setup.pools()::deletePool);
+        app.get("/app/setup/tracking-numbers", setup.pools()::listNumbers);
+        app.get("/app/setup/tracking-numbers/new", setup.pools()::newNumber);
+        app.post("/app/setup/tracking-numbers", setup.pools()::createNumber);
+        app.get("/app/setup/tracking-numbers/{id}", setup.pools()::showNumberPage);
+        app.post("/app/setup/tracking-numbers/{id}", setup.pools()::updateNumber);
+        app.post("/app/setup/tracking-numbers/{id}/delete", setup.pools()::deleteNumber);
+        app.get("/app/setup/source-rules", setup.rules()::list);
+        app.get("/app/setup/source-rules/new", setup.rules()::newForm);
+        app.post("/app/setup/source-rules", setup.rules()::create);
+        app.get("/app/setup/source-rules/{id}", setup.rules()::show);
+        app.post("/app/setup/source-rules/{id}", setup.rules()::update);
+        app.post("/app/setup/source-rules/{id}/delete", setup.rules()::delete);
+        app.get("/app/setup/conversion-actions", setup.conversions()::list);
+        app.get("/app/setup/conversion-actions/new", setup.conversions()::newForm);
+        app.post("/app/setup/conversion-actions", setup.conversions()::create);
+        app.get("/app/setup/conversion-actions/{id}", setup.conversions()::show);
+        app.post("/app/setup/conversion-actions/{id}", setup.conversions()::update);
+        app.post("/app/setup/conversion-actions/{id}/delete", setup.conversions()::delete);
+        app.get("/app/setup/credentials", setup.credentials()::show);
+        app.post("/app/setup/credentials", setup.credentials()::put);
+        app.post("/app/setup/credentials/{provider}/delete", setup.credentials()::delete);
+        app.get("/app/setup/api-keys", setup.keys()::list);
+        app.post("/app/setup/api-keys", setup.keys()::create);
+        app.post("/app/setup/api-keys/{id}/revoke", setup.keys()::revoke);
+        app.get("/app/setup/users", setup.users()::list);
+        app.post("/app/setup/users", setup.users()::invite);
+        app.post("/app/setup/users/{id}", setup.users()::change);
+        app.post("/app/setup/users/{id}/remove", setup.users()::remove);
+        app.post("/app/setup/users/{id}/link", setup.users()::newLink);
+        app.get("/app/setup/webhooks", setup.webhooks()::list);
+        app.get("/app/setup/webhooks/new", setup.webhooks()::newForm);
+        app.post("/app/setup/webhooks", setup.webhooks()::create);
+        app.get("/app/setup/webhooks/{id}", setup.webhooks()::show);
+        app.post("/app/setup/webhooks/{id}", setup.webhooks()::update);
+        app.post("/app/setup/webhooks/{id}/rotate-secret", setup.webhooks()::rotate);
+        app.post("/app/setup/webhooks/{id}/delete", setup.webhooks()::delete);
     }
 }

@@ -61,7 +61,18 @@ import io.calltrail.tracking.SourceRuleHandlers;
 import io.calltrail.tracking.SourceRuleStore;
 import io.calltrail.tracking.TrackingHandlers;
 import io.calltrail.account.UserStore;
+import io.calltrail.account.ApiKeyPages;
+import io.calltrail.conversion.ConversionPages;
+import io.calltrail.conversion.webhook.WebhookPages;
+import io.calltrail.pool.PoolSetupPages;
+import io.calltrail.property.PropertyPages;
+import io.calltrail.telephony.CredentialPages;
+import io.calltrail.tracking.Installation;
+import io.calltrail.tracking.SourceRulePages;
 import io.calltrail.web.Dashboard;
+import io.calltrail.web.Forms;
+import io.calltrail.web.SetupPages;
+import io.calltrail.web.UserPages;
 import io.calltrail.web.SignInHandlers;
 import io.calltrail.web.Templates;
 import io.calltrail.web.Users;
@@ -195,27 +206,45 @@ public final class Server implements AutoCloseable {
         // With port 0 the public URL is known only once the server has bound its port.
         AtomicReference<String> publicUrl = new AtomicReference<>(
                 settings.publicUrl().toString());
+        PropertyHandlers propertyHandlers = new PropertyHandlers(jdbi, properties, clock, onChange, audit);
+        PoolHandlers poolHandlers = new PoolHandlers(jdbi, pools, properties, leases, clock, settings.defaultIdleTimeoutMinutes() * 60,
+                settings.defaultLingerMinutes() * 60, onChange, audit);
+        SourceRuleHandlers ruleHandlers = new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange, audit);
+        CredentialHandlers credentialHandlers = new CredentialHandlers(jdbi, crypto, clock, onChange, audit);
+        AccountHandlers accountHandlers = new AccountHandlers(jdbi, accounts, clock, audit);
+        ConversionHandlers conversionHandlers = new ConversionHandlers(jdbi, conversions, clock, audit);
+        WebhookHandlers webhookHandlers = new WebhookHandlers(jdbi, webhooks, audit);
+        Forms forms = new Forms(dashboard);
+        Routes.Setup setup = new Routes.Setup(
+                new SetupPages(forms, accountId -> !properties.list(accountId).isEmpty()),
+                new PropertyPages(forms, propertyHandlers, properties, new Installation(jdbi), publicUrl::get, clock),
+                new PoolSetupPages(forms, poolHandlers, properties, settings.defaultIdleTimeoutMinutes() * 60, settings.defaultLingerMinutes() * 60),
+                new SourceRulePages(forms, ruleHandlers, properties, propertyHandlers, poolHandlers),
+                new ConversionPages(forms, conversionHandlers, properties),
+                new CredentialPages(forms, credentialHandlers),
+                new ApiKeyPages(forms, accountHandlers),
+                new UserPages(forms, users, publicUrl::get),
+                new WebhookPages(forms, webhookHandlers));
         Routes.Handlers handlers = new Routes.Handlers(
                 new Health(database, metrics, () -> guarded("pool gauges", () ->
                         metrics.poolState(jdbi.withHandle(handle -> pools.readings(handle, clock.instant()))))),
                 new TrackingHandlers(catalog, sessions, events, Bots.load(),
                         new RateLimiter(settings.rateLimitPerMinute(), clock), metrics, clock, settings.trustForwardedHeaders()),
-                new AccountHandlers(jdbi, accounts, clock, audit),
-                new PropertyHandlers(jdbi, properties, clock, onChange, audit),
-                new PoolHandlers(jdbi, pools, properties, leases, clock, settings.defaultIdleTimeoutMinutes() * 60,
-                        settings.defaultLingerMinutes() * 60, onChange, audit),
-                new SourceRuleHandlers(jdbi, new SourceRuleStore(), properties, pools, clock, onChange, audit),
+                accountHandlers,
+                propertyHandlers,
+                poolHandlers,
+                ruleHandlers,
                 new Pages(),
                 new SnippetHandler(catalog, settings.publicUrl().toString()),
                 new TelephonyHandlers(routing, calls, crypto, clock, publicUrl::get),
                 new CallHandlers(jdbi, new CallLogImport(jdbi, crypto, leases, routing, onCallCompleted), reveal, audit),
-                new CredentialHandlers(jdbi, crypto, clock, onChange, audit),
-                new ConversionHandlers(jdbi, conversions, clock, audit),
+                credentialHandlers,
+                conversionHandlers,
                 new OutcomeHandlers(jdbi, outcomes, audit),
                 new ExportHandlers(jdbi, exports),
                 new DestinationHandlers(jdbi, crypto, clock, audit),
                 new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock, audit),
-                new WebhookHandlers(jdbi, webhooks, audit),
+                webhookHandlers,
                 new AuditHandlers(jdbi),
                 new ReportHandlers(new Reports(jdbi), properties, clock),
                 new ApiDocs(),
@@ -223,7 +252,8 @@ public final class Server implements AutoCloseable {
                 new ReportPages(dashboard, new Reports(jdbi), properties, clock),
                 new AuditPages(dashboard, jdbi),
                 new CallPages(dashboard, jdbi, properties, reveal),
-                new PoolPages(dashboard, jdbi, pools, properties, clock));
+                new PoolPages(dashboard, jdbi, pools, properties, clock),
+                setup);
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;

@@ -43,37 +43,54 @@ public final class ConversionHandlers {
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        ctx.json(jdbi.withHandle(handle -> store.actions(handle, account.id(), property)));
+        ctx.json(actions(account, property));
+    }
+
+    /** The account's conversion actions, or one property's. */
+    public List<ConversionAction> actions(Account account, Long propertyId) {
+        return jdbi.withHandle(handle -> store.actions(handle, account.id(), propertyId));
     }
 
     public void get(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "conversion action");
-        ctx.json(jdbi.withHandle(handle -> store.action(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("conversion action")));
+        ctx.json(action(account, id).orElseThrow(() -> ApiError.notFound("conversion action")));
+    }
+
+    public java.util.Optional<ConversionAction> action(Account account, long id) {
+        return jdbi.withHandle(handle -> store.action(handle, account.id(), id));
     }
 
     public void create(Context ctx) {
-        Account account = Admin.account(ctx);
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
+        ctx.status(201).json(create(Admin.account(ctx), Admin.actor(ctx), JsonBody.of(ctx.body())));
+    }
+
+    /** Creates an action with the defaults of Google Ads' call conversions for what {@code body} leaves out. */
+    public ConversionAction create(Account account, Actor actor, JsonBody body) {
+        body.allowOnly(FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         Property property = properties.get(account.id(), propertyId)
                 .orElseThrow(() -> ApiError.invalid("property_id", "no property " + propertyId + " in this account"));
         Instant now = clock.instant();
         ConversionAction draft = read(body, ConversionAction.defaults(account.id(), property.id(), property.currency(), now));
-        Actor actor = Admin.actor(ctx);
-        ctx.status(201).json(jdbi.inTransaction(handle -> {
+        return jdbi.inTransaction(handle -> {
             ConversionAction inserted = store.insert(handle, draft);
             audit.settingsChange(handle, actor, "conversion_action", inserted.id(), "create", AuditLog.snapshot(inserted));
             return inserted;
-        }));
+        });
     }
 
     public void update(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "conversion action");
-        ConversionAction existing = jdbi.withHandle(handle -> store.action(handle, account.id(), id))
-                .orElseThrow(() -> ApiError.notFound("conversion action"));
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
+        action(account, id).orElseThrow(() -> ApiError.notFound("conversion action"));
+        ctx.json(update(account, Admin.actor(ctx), id, JsonBody.of(ctx.body())));
+    }
+
+    /** Changes the rules {@code body} holds; a change of rules makes a new rule version. */
+    public ConversionAction update(Account account, Actor actor, long id, JsonBody body) {
+        ConversionAction existing = action(account, id).orElseThrow(() -> ApiError.notFound("conversion action"));
+        body.allowOnly(FIELDS);
         if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
             throw ApiError.invalid("property_id", "an action cannot move to another property");
         }
@@ -81,20 +98,21 @@ public final class ConversionHandlers {
             throw ApiError.invalid("kind", "an action's kind cannot change; create another action");
         }
         ConversionAction changed = read(body, existing);
-        Actor actor = Admin.actor(ctx);
-        ctx.json(jdbi.inTransaction(handle -> {
+        return jdbi.inTransaction(handle -> {
             ConversionAction before = store.action(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("conversion action"));
             store.update(handle, changed, clock.instant());
             ConversionAction saved = store.action(handle, account.id(), id).orElseThrow();
             audit.settingsChange(handle, actor, "conversion_action", id, "update", AuditLog.changed(before, saved));
             return saved;
-        }));
+        });
     }
 
     public void delete(Context ctx) {
-        Account account = Admin.account(ctx);
-        long id = Admin.pathId(ctx, "conversion action");
-        Actor actor = Admin.actor(ctx);
+        delete(Admin.account(ctx), Admin.actor(ctx), Admin.pathId(ctx, "conversion action"));
+        ctx.status(204);
+    }
+
+    public void delete(Account account, Actor actor, long id) {
         boolean deleted = Admin.inUse(
                 () -> jdbi.inTransaction(handle -> {
                     var existing = store.action(handle, account.id(), id);
@@ -108,7 +126,6 @@ public final class ConversionHandlers {
         if (!deleted) {
             throw ApiError.notFound("conversion action");
         }
-        ctx.status(204);
     }
 
 

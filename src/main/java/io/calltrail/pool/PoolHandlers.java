@@ -68,19 +68,27 @@ public final class PoolHandlers {
     public void listPools(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        ctx.json(jdbi.withHandle(handle -> store.pools(handle, account.id(), property)));
+        ctx.json(pools(account, property));
+    }
+
+    /** The account's pools, or one property's. */
+    public java.util.List<Pool> pools(Account account, Long propertyId) {
+        return jdbi.withHandle(handle -> store.pools(handle, account.id(), propertyId));
     }
 
     public void getPool(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "pool");
-        ctx.json(jdbi.withHandle(handle -> store.pool(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("pool")));
+        ctx.json(pool(account, id).orElseThrow(() -> ApiError.notFound("pool")));
     }
 
     public void createPool(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
+        ctx.status(201).json(createPool(Admin.account(ctx), Admin.actor(ctx), JsonBody.of(ctx.body())));
+    }
+
+    /** Creates a pool with the server's default lease settings for what {@code body} leaves out. */
+    public Pool createPool(Account account, Actor actor, JsonBody body) {
+        body.allowOnly(POOL_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         Pool created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
@@ -91,15 +99,18 @@ public final class PoolHandlers {
             return inserted;
         }));
         onChange.run();
-        ctx.status(201).json(created);
+        return created;
     }
 
     public void updatePool(Context ctx) {
         Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "pool");
-        jdbi.withHandle(handle -> store.pool(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("pool"));
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(POOL_FIELDS);
+        pool(account, id).orElseThrow(() -> ApiError.notFound("pool"));
+        ctx.json(updatePool(account, Admin.actor(ctx), id, JsonBody.of(ctx.body())));
+    }
+
+    public Pool updatePool(Account account, Actor actor, long id, JsonBody body) {
+        body.allowOnly(POOL_FIELDS);
         Pool updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Pool existing = store.pool(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("pool"));
             if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
@@ -111,13 +122,15 @@ public final class PoolHandlers {
             return changed;
         }));
         onChange.run();
-        ctx.json(updated);
+        return updated;
     }
 
     public void deletePool(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        long id = Admin.pathId(ctx, "pool");
+        deletePool(Admin.account(ctx), Admin.actor(ctx), Admin.pathId(ctx, "pool"));
+        ctx.status(204);
+    }
+
+    public void deletePool(Account account, Actor actor, long id) {
         boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
                     var existing = store.pool(handle, account.id(), id);
                     if (existing.isEmpty() || !store.deletePool(handle, account.id(), id)) {
@@ -131,7 +144,10 @@ public final class PoolHandlers {
             throw ApiError.notFound("pool");
         }
         onChange.run();
-        ctx.status(204);
+    }
+
+    public java.util.Optional<Pool> pool(Account account, long id) {
+        return jdbi.withHandle(handle -> store.pool(handle, account.id(), id));
     }
 
     /** Size, numbers in use, lingering and free now; leases, reuses and exhaustions over ?from=&to= (default 24 h). */
@@ -166,19 +182,27 @@ public final class PoolHandlers {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
         Long pool = Admin.queryId(ctx, "pool");
-        ctx.json(jdbi.withHandle(handle -> store.numbers(handle, account.id(), property, pool)));
+        ctx.json(numbers(account, property, pool));
+    }
+
+    /** The account's tracking numbers, or those of one property or pool. */
+    public java.util.List<TrackingNumber> numbers(Account account, Long propertyId, Long poolId) {
+        return jdbi.withHandle(handle -> store.numbers(handle, account.id(), propertyId, poolId));
     }
 
     public void getNumber(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "tracking number");
-        ctx.json(jdbi.withHandle(handle -> store.number(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("tracking number")));
+        ctx.json(number(account, id).orElseThrow(() -> ApiError.notFound("tracking number")));
     }
 
     public void createNumber(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
+        ctx.status(201).json(createNumber(Admin.account(ctx), Admin.actor(ctx), JsonBody.of(ctx.body())));
+    }
+
+    /** Creates a tracking number; turning its recording on is audit-logged as an entry of its own. */
+    public TrackingNumber createNumber(Account account, Actor actor, JsonBody body) {
+        body.allowOnly(NUMBER_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         TrackingNumber created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = property(handle, account, propertyId);
@@ -190,15 +214,18 @@ public final class PoolHandlers {
             return inserted;
         }));
         onChange.run();
-        ctx.status(201).json(created);
+        return created;
     }
 
     public void updateNumber(Context ctx) {
         Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "tracking number");
-        jdbi.withHandle(handle -> store.number(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("tracking number"));
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(NUMBER_FIELDS);
+        number(account, id).orElseThrow(() -> ApiError.notFound("tracking number"));
+        ctx.json(updateNumber(account, Admin.actor(ctx), id, JsonBody.of(ctx.body())));
+    }
+
+    public TrackingNumber updateNumber(Account account, Actor actor, long id, JsonBody body) {
+        body.allowOnly(NUMBER_FIELDS);
         TrackingNumber updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             TrackingNumber existing = store.number(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("tracking number"));
             if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
@@ -212,13 +239,15 @@ public final class PoolHandlers {
             return saved;
         }));
         onChange.run();
-        ctx.json(updated);
+        return updated;
     }
 
     public void deleteNumber(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        long id = Admin.pathId(ctx, "tracking number");
+        deleteNumber(Admin.account(ctx), Admin.actor(ctx), Admin.pathId(ctx, "tracking number"));
+        ctx.status(204);
+    }
+
+    public void deleteNumber(Account account, Actor actor, long id) {
         boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
                     var existing = store.number(handle, account.id(), id);
                     if (existing.isEmpty() || !store.deleteNumber(handle, account.id(), id)) {
@@ -232,7 +261,10 @@ public final class PoolHandlers {
             throw ApiError.notFound("tracking number");
         }
         onChange.run();
-        ctx.status(204);
+    }
+
+    public java.util.Optional<TrackingNumber> number(Account account, long id) {
+        return jdbi.withHandle(handle -> store.number(handle, account.id(), id));
     }
 
     private Property property(Handle handle, Account account, long propertyId) {

@@ -56,9 +56,12 @@ public final class PropertyHandlers {
     }
 
     public void create(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
+        ctx.status(201).json(create(Admin.account(ctx), Admin.actor(ctx), JsonBody.of(ctx.body())));
+    }
+
+    /** Creates a property; the admin API and the set-up pages both come here, so both validate and audit alike. */
+    public Property create(Account account, Actor actor, JsonBody body) {
+        body.allowOnly(PROPERTY_FIELDS);
         Instant now = clock.instant();
         Property draft = read(body, new Property(0, account.id(), null, null, List.of(), null, null, null,
                 AttributionModel.LAST_TOUCH, 1800, Property.ConsentMode.REQUIRED, false, now, now));
@@ -71,15 +74,19 @@ public final class PropertyHandlers {
             return inserted;
         }));
         onChange.run();
-        ctx.status(201).json(created);
+        return created;
     }
 
     public void update(Context ctx) {
         Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "property");
         store.get(account.id(), id).orElseThrow(() -> ApiError.notFound("property"));
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(PROPERTY_FIELDS);
+        ctx.json(update(account, Admin.actor(ctx), id, JsonBody.of(ctx.body())));
+    }
+
+    /** Changes the fields {@code body} holds and keeps the others. */
+    public Property update(Account account, Actor actor, long id, JsonBody body) {
+        body.allowOnly(PROPERTY_FIELDS);
         Property updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property existing = store.get(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("property"));
             Property changed = read(body, existing);
@@ -91,13 +98,16 @@ public final class PropertyHandlers {
             return saved;
         }));
         onChange.run();
-        ctx.json(updated);
+        return updated;
     }
 
     public void delete(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        long id = Admin.pathId(ctx, "property");
+        delete(Admin.account(ctx), Admin.actor(ctx), Admin.pathId(ctx, "property"));
+        ctx.status(204);
+    }
+
+    /** Deletes a property that nothing refers to any more (409 naming what still does). */
+    public void delete(Account account, Actor actor, long id) {
         boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
                     var existing = store.get(handle, account.id(), id);
                     if (existing.isEmpty() || !store.delete(handle, account.id(), id)) {
@@ -111,25 +121,36 @@ public final class PropertyHandlers {
             throw ApiError.notFound("property");
         }
         onChange.run();
-        ctx.status(204);
     }
 
     public void listTargets(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        ctx.json(jdbi.withHandle(handle -> store.targets(handle, account.id(), property)));
+        ctx.json(targets(account, property));
+    }
+
+    /** The account's target numbers, or one property's when {@code propertyId} is given. */
+    public List<TargetNumber> targets(Account account, Long propertyId) {
+        return jdbi.withHandle(handle -> store.targets(handle, account.id(), propertyId));
     }
 
     public void getTarget(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "target number");
-        ctx.json(jdbi.withHandle(handle -> store.target(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("target number")));
+        ctx.json(target(account, id).orElseThrow(() -> ApiError.notFound("target number")));
+    }
+
+    public java.util.Optional<TargetNumber> target(Account account, long id) {
+        return jdbi.withHandle(handle -> store.target(handle, account.id(), id));
     }
 
     public void createTarget(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(TARGET_FIELDS);
+        ctx.status(201).json(createTarget(Admin.account(ctx), Admin.actor(ctx), JsonBody.of(ctx.body())));
+    }
+
+    /** Creates a target number, parsed against its property's country and stored in E.164. */
+    public TargetNumber createTarget(Account account, Actor actor, JsonBody body) {
+        body.allowOnly(TARGET_FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         TargetNumber created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = store.get(handle, account.id(), propertyId)
@@ -141,15 +162,18 @@ public final class PropertyHandlers {
             return inserted;
         }));
         onChange.run();
-        ctx.status(201).json(created);
+        return created;
     }
 
     public void updateTarget(Context ctx) {
         Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "target number");
-        jdbi.withHandle(handle -> store.target(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("target number"));
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("number", "label"));
+        target(account, id).orElseThrow(() -> ApiError.notFound("target number"));
+        ctx.json(updateTarget(account, Admin.actor(ctx), id, JsonBody.of(ctx.body())));
+    }
+
+    public TargetNumber updateTarget(Account account, Actor actor, long id, JsonBody body) {
+        body.allowOnly(Set.of("number", "label"));
         TargetNumber updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             TargetNumber existing = store.target(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("target number"));
             Property property = store.get(handle, account.id(), existing.propertyId()).orElseThrow();
@@ -161,13 +185,15 @@ public final class PropertyHandlers {
             return changed;
         }));
         onChange.run();
-        ctx.json(updated);
+        return updated;
     }
 
     public void deleteTarget(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        long id = Admin.pathId(ctx, "target number");
+        deleteTarget(Admin.account(ctx), Admin.actor(ctx), Admin.pathId(ctx, "target number"));
+        ctx.status(204);
+    }
+
+    public void deleteTarget(Account account, Actor actor, long id) {
         boolean deleted = Admin.inUse(() -> jdbi.inTransaction(handle -> {
                     var existing = store.target(handle, account.id(), id);
                     if (existing.isEmpty() || !store.deleteTarget(handle, account.id(), id)) {
@@ -181,7 +207,6 @@ public final class PropertyHandlers {
             throw ApiError.notFound("target number");
         }
         onChange.run();
-        ctx.status(204);
     }
 
     private Property read(JsonBody body, Property base) {

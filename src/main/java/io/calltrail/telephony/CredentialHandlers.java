@@ -36,36 +36,53 @@ public final class CredentialHandlers {
         this.onChange = onChange;
     }
 
+    /** A provider credential as it may be shown: never its auth token, which is sealed and only ever replaced. */
+    public record Credential(String provider, String accountSid, java.time.Instant createdAt) {
+    }
+
     public void list(Context ctx) {
-        Account account = Admin.account(ctx);
-        ctx.json(jdbi.withHandle(handle -> handle.createQuery("""
+        ctx.json(credentials(Admin.account(ctx)).stream().map(CredentialHandlers::masked).toList());
+    }
+
+    public java.util.List<Credential> credentials(Account account) {
+        return jdbi.withHandle(handle -> handle.createQuery("""
                         SELECT provider, account_sid, created_at FROM provider_credential WHERE account_id = :account ORDER BY provider""")
                 .bind("account", account.id())
-                .map((rs, c) -> {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("provider", rs.getString("provider"));
-                    row.put("account_sid", rs.getString("account_sid"));
-                    row.put("auth_token", "********");
-                    row.put("created_at", rs.getTimestamp("created_at").toInstant());
-                    return row;
-                })
-                .list()));
+                .map((rs, c) -> new Credential(rs.getString("provider"), rs.getString("account_sid"),
+                        rs.getTimestamp("created_at").toInstant()))
+                .list());
+    }
+
+    private static Map<String, Object> masked(Credential credential) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("provider", credential.provider());
+        row.put("account_sid", credential.accountSid());
+        row.put("auth_token", "********");
+        row.put("created_at", credential.createdAt());
+        return row;
     }
 
     /** {@code PUT /api/v1/provider-credentials/{provider}} with {@code auth_token} and optional {@code account_sid}. */
     public void put(Context ctx) {
-        Account account = Admin.account(ctx);
-        String provider = ctx.pathParam("provider");
+        Credential saved = put(Admin.account(ctx), Admin.actor(ctx), ctx.pathParam("provider"), JsonBody.of(ctx.body()));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("provider", saved.provider());
+        answer.put("account_sid", saved.accountSid());
+        answer.put("auth_token", "********");
+        ctx.json(answer);
+    }
+
+    /** Sets or replaces the provider's credential; what it answers holds no token. */
+    public Credential put(Account account, Actor actor, String provider, JsonBody body) {
         if (!PROVIDER.matcher(provider).matches()) {
             throw ApiError.notFound("provider");
         }
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(Set.of("auth_token", "account_sid"));
+        body.allowOnly(Set.of("auth_token", "account_sid"));
         String token = body.requiredString("auth_token", 256);
         if (token.length() < 16) {
             throw ApiError.invalid("auth_token", "auth_token must be at least 16 characters (the provider's auth token)");
         }
         String sid = body.optionalString("account_sid", 64).orElse(null);
-        Actor actor = Admin.actor(ctx);
         jdbi.useTransaction(handle -> {
             boolean replaced = store(handle, crypto, account.id(), provider, sid, token, clock.instant());
             Map<String, Object> details = new LinkedHashMap<>();
@@ -76,11 +93,7 @@ public final class CredentialHandlers {
             audit.record(handle, actor, "credential.change", "provider_credential", provider, details);
         });
         onChange.run();
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("provider", provider);
-        answer.put("account_sid", sid);
-        answer.put("auth_token", "********");
-        ctx.json(answer);
+        return credentials(account).stream().filter(saved -> saved.provider().equals(provider)).findFirst().orElseThrow();
     }
 
     /** Sets an account's credential for a provider, replacing the one it had; the token is sealed first. */
@@ -108,9 +121,11 @@ public final class CredentialHandlers {
     }
 
     public void delete(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        String provider = ctx.pathParam("provider");
+        delete(Admin.account(ctx), Admin.actor(ctx), ctx.pathParam("provider"));
+        ctx.status(204);
+    }
+
+    public void delete(Account account, Actor actor, String provider) {
         boolean deleted = jdbi.inTransaction(handle -> {
             if (handle.createUpdate("DELETE FROM provider_credential WHERE account_id = :account AND provider = :provider")
                     .bind("account", account.id()).bind("provider", provider).execute() == 0) {
@@ -124,6 +139,5 @@ public final class CredentialHandlers {
             throw ApiError.notFound("provider credential");
         }
         onChange.run();
-        ctx.status(204);
     }
 }

@@ -61,6 +61,18 @@ final class SessionStore {
                 .findOne();
     }
 
+    /** The property's latest visit (its landing page and last activity), which says the snippet runs on the site. */
+    Optional<io.calltrail.property.InstallationCheck.Sighting> latest(Handle handle, long accountId, long propertyId) {
+        return handle.createQuery("""
+                        SELECT last_seen_at, landing_url FROM visit_session
+                         WHERE account_id = :account AND property_id = :property
+                         ORDER BY started_at DESC LIMIT 1""")
+                .bind("account", accountId)
+                .bind("property", propertyId)
+                .map((rs, ctx) -> new io.calltrail.property.InstallationCheck.Sighting(rs.getTimestamp("last_seen_at").toInstant(), rs.getString("landing_url")))
+                .findOne();
+    }
+
     void insert(Handle handle, VisitSession session, String visitorHash, boolean gpc, String gaClientId) {
         Touch touch = session.touch();
         Consent consent = session.consent();

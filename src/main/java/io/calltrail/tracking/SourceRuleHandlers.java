@@ -53,19 +53,31 @@ public final class SourceRuleHandlers {
     public void list(Context ctx) {
         Account account = Admin.account(ctx);
         Long property = Admin.queryId(ctx, "property");
-        ctx.json(jdbi.withHandle(handle -> store.rules(handle, account.id(), property)));
+        ctx.json(rules(account, property));
+    }
+
+    /** The account's rules, or one property's, in the order they are tried. */
+    public List<SourceRule> rules(Account account, Long propertyId) {
+        return jdbi.withHandle(handle -> store.rules(handle, account.id(), propertyId));
     }
 
     public void get(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "source rule");
-        ctx.json(jdbi.withHandle(handle -> store.rule(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("source rule")));
+        ctx.json(rule(account, id).orElseThrow(() -> ApiError.notFound("source rule")));
+    }
+
+    public java.util.Optional<SourceRule> rule(Account account, long id) {
+        return jdbi.withHandle(handle -> store.rule(handle, account.id(), id));
     }
 
     public void create(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
+        ctx.status(201).json(create(Admin.account(ctx), Admin.actor(ctx), JsonBody.of(ctx.body())));
+    }
+
+    /** Creates a rule, last in its property's order unless {@code body} gives an ordinal. */
+    public SourceRule create(Account account, Actor actor, JsonBody body) {
+        body.allowOnly(FIELDS);
         long propertyId = Admin.requiredId(body, "property_id");
         SourceRule created = Admin.writing(() -> jdbi.inTransaction(handle -> {
             Property property = properties.get(handle, account.id(), propertyId)
@@ -77,15 +89,18 @@ public final class SourceRuleHandlers {
             return inserted;
         }));
         onChange.run();
-        ctx.status(201).json(created);
+        return created;
     }
 
     public void update(Context ctx) {
         Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
         long id = Admin.pathId(ctx, "source rule");
-        jdbi.withHandle(handle -> store.rule(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("source rule"));
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
+        rule(account, id).orElseThrow(() -> ApiError.notFound("source rule"));
+        ctx.json(update(account, Admin.actor(ctx), id, JsonBody.of(ctx.body())));
+    }
+
+    public SourceRule update(Account account, Actor actor, long id, JsonBody body) {
+        body.allowOnly(FIELDS);
         SourceRule updated = Admin.writing(() -> jdbi.inTransaction(handle -> {
             SourceRule existing = store.rule(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("source rule"));
             if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
@@ -98,13 +113,15 @@ public final class SourceRuleHandlers {
             return saved;
         }));
         onChange.run();
-        ctx.json(updated);
+        return updated;
     }
 
     public void delete(Context ctx) {
-        Account account = Admin.account(ctx);
-        Actor actor = Admin.actor(ctx);
-        long id = Admin.pathId(ctx, "source rule");
+        delete(Admin.account(ctx), Admin.actor(ctx), Admin.pathId(ctx, "source rule"));
+        ctx.status(204);
+    }
+
+    public void delete(Account account, Actor actor, long id) {
         if (!jdbi.inTransaction(handle -> {
             var existing = store.rule(handle, account.id(), id);
             if (existing.isEmpty() || !store.delete(handle, account.id(), id)) {
@@ -116,7 +133,6 @@ public final class SourceRuleHandlers {
             throw ApiError.notFound("source rule");
         }
         onChange.run();
-        ctx.status(204);
     }
 
     private SourceRule read(Handle handle, JsonBody body, SourceRule base) {

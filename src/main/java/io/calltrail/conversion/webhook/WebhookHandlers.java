@@ -36,41 +36,53 @@ public final class WebhookHandlers {
     }
 
     public void list(Context ctx) {
-        Account account = Admin.account(ctx);
-        ctx.json(jdbi.withHandle(handle -> store.list(handle, account.id())));
+        ctx.json(webhooks(Admin.account(ctx)));
+    }
+
+    public List<WebhookEndpoint> webhooks(Account account) {
+        return jdbi.withHandle(handle -> store.list(handle, account.id()));
     }
 
     public void get(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "webhook");
-        ctx.json(jdbi.withHandle(handle -> store.get(handle, account.id(), id)).orElseThrow(() -> ApiError.notFound("webhook")));
+        ctx.json(webhook(account, id).orElseThrow(() -> ApiError.notFound("webhook")));
+    }
+
+    public java.util.Optional<WebhookEndpoint> webhook(Account account, long id) {
+        return jdbi.withHandle(handle -> store.get(handle, account.id(), id));
     }
 
     /** The generated secret is in this answer and nowhere else, ever. */
     public void create(Context ctx) {
-        Account account = Admin.account(ctx);
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
+        ctx.status(201).json(withSecret(create(Admin.account(ctx), Admin.actor(ctx), JsonBody.of(ctx.body()))));
+    }
+
+    /** Makes an endpoint with a new signing secret, which the caller shows once. */
+    public Webhooks.WithSecret create(Account account, Actor actor, JsonBody body) {
+        body.allowOnly(FIELDS);
         String url = url(body);
         if (!body.has("events")) {
             throw ApiError.invalid("events", "events is required: a list of " + String.join(", ", Webhooks.EVENTS));
         }
         List<String> events = events(body);
         boolean active = body.optionalBoolean("active").orElse(true);
-        Actor actor = Admin.actor(ctx);
-        Webhooks.WithSecret created = jdbi.inTransaction(handle -> {
+        return jdbi.inTransaction(handle -> {
             Webhooks.WithSecret made = webhooks.create(handle, account.id(), url, events, active);
             recordChange(handle, actor, made.endpoint().id(), "create", auditView(made.endpoint()));
             return made;
         });
-        ctx.status(201).json(withSecret(created));
     }
 
     public void update(Context ctx) {
         Account account = Admin.account(ctx);
         long id = Admin.pathId(ctx, "webhook");
-        JsonBody body = JsonBody.of(ctx.body()).allowOnly(FIELDS);
-        Actor actor = Admin.actor(ctx);
-        ctx.json(jdbi.inTransaction(handle -> {
+        ctx.json(update(account, Admin.actor(ctx), id, JsonBody.of(ctx.body())));
+    }
+
+    public WebhookEndpoint update(Account account, Actor actor, long id, JsonBody body) {
+        body.allowOnly(FIELDS);
+        return jdbi.inTransaction(handle -> {
             WebhookEndpoint existing = store.get(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("webhook"));
             String url = body.has("url") ? url(body) : existing.url();
             List<String> events = body.has("events") ? events(body) : existing.events();
@@ -79,13 +91,15 @@ public final class WebhookHandlers {
                     existing.createdAt(), existing.updatedAt()));
             recordChange(handle, actor, id, "update", AuditLog.changed(auditView(existing), auditView(saved)));
             return saved;
-        }));
+        });
     }
 
     public void delete(Context ctx) {
-        Account account = Admin.account(ctx);
-        long id = Admin.pathId(ctx, "webhook");
-        Actor actor = Admin.actor(ctx);
+        delete(Admin.account(ctx), Admin.actor(ctx), Admin.pathId(ctx, "webhook"));
+        ctx.status(204);
+    }
+
+    public void delete(Account account, Actor actor, long id) {
         if (!jdbi.inTransaction(handle -> {
             var existing = store.get(handle, account.id(), id);
             if (existing.isEmpty() || !webhooks.delete(handle, account.id(), id)) {
@@ -96,7 +110,6 @@ public final class WebhookHandlers {
         })) {
             throw ApiError.notFound("webhook");
         }
-        ctx.status(204);
     }
 
     /** {@code POST /api/v1/webhooks/{id}/rotate-secret}: the old secret stops signing at once; the new one is shown once. */
@@ -106,15 +119,17 @@ public final class WebhookHandlers {
         if (!ctx.body().isBlank()) {
             JsonBody.of(ctx.body()).allowOnly(Set.of());
         }
-        Actor actor = Admin.actor(ctx);
-        Webhooks.WithSecret rotated = jdbi.inTransaction(handle -> {
+        ctx.json(withSecret(rotateSecret(account, Admin.actor(ctx), id)));
+    }
+
+    public Webhooks.WithSecret rotateSecret(Account account, Actor actor, long id) {
+        return jdbi.inTransaction(handle -> {
             var done = webhooks.rotateSecret(handle, account.id(), id);
             if (done.isPresent()) {
                 recordChange(handle, actor, id, "rotate_secret", Map.of("secret_replaced", true));
             }
             return done;
         }).orElseThrow(() -> ApiError.notFound("webhook"));
-        ctx.json(withSecret(rotated));
     }
 
     /** {@code GET /api/v1/webhooks/{id}/deliveries[?status=pending|delivered|failed&limit=100]}, newest first. */

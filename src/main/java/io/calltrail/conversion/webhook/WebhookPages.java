@@ -1,0 +1,128 @@
+package io.calltrail.conversion.webhook;
+
+import io.calltrail.app.Admin;
+import io.calltrail.app.ApiError;
+import io.calltrail.web.Dashboard;
+import io.calltrail.web.FormJson;
+import io.calltrail.web.Forms;
+import io.javalin.http.Context;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Set-up pages of webhook endpoints: where events are posted and which ones. A signing secret is shown once, on
+ * the page that answers its creation or rotation. Changes go through {@link WebhookHandlers}, as the API's do.
+ */
+public final class WebhookPages {
+    private static final String PAGE = "/app/setup/webhooks";
+    private static final FormJson WEBHOOK_FORM = FormJson.fields().textOrNull("url").list("events").checkbox("active");
+    private static final List<Forms.Option> EVENTS = List.of(
+            new Forms.Option(Webhooks.CALL_COMPLETED, Webhooks.CALL_COMPLETED + ": a call ended"),
+            new Forms.Option(Webhooks.CONVERSION_CREATED, Webhooks.CONVERSION_CREATED + ": a call or click became a conversion"),
+            new Forms.Option(Webhooks.CONVERSION_UPDATED, Webhooks.CONVERSION_UPDATED + ": a conversion's value changed or it was retracted"));
+
+    private final Forms forms;
+    private final WebhookHandlers handlers;
+
+    public WebhookPages(Forms forms, WebhookHandlers handlers) {
+        this.forms = forms;
+        this.handlers = handlers;
+    }
+
+    public void list(Context ctx) {
+        Dashboard.requireWriter(ctx);
+        forms.render(ctx, "setup/webhooks", Map.of("webhooks", handlers.webhooks(Admin.account(ctx)).stream()
+                .map(webhook -> Map.of("webhook", webhook, "address", address(webhook.url()))).toList()));
+    }
+
+    public void newForm(Context ctx) {
+        Dashboard.requireWriter(ctx);
+        Map<String, Object> values = new HashMap<>();
+        values.put("events", Webhooks.EVENTS);
+        values.put("active", true);
+        showWebhook(ctx, null, Forms.showing(values));
+    }
+
+    public void create(Context ctx) {
+        Dashboard.requireWriter(ctx);
+        FormJson.Submitted form = WEBHOOK_FORM.read(ctx.formParamMap());
+        Webhooks.WithSecret created;
+        try {
+            created = handlers.create(Admin.account(ctx), Admin.actor(ctx), form.body());
+        } catch (ApiError refused) {
+            showWebhook(ctx, null, forms.refused(ctx, refused, form.values()));
+            return;
+        }
+        ctx.status(201);
+        forms.render(ctx, "setup/webhook-secret", Map.of("address", address(created.endpoint().url()), "secret", created.secret(),
+                "rotated", false));
+    }
+
+    public void show(Context ctx) {
+        Dashboard.requireWriter(ctx);
+        WebhookEndpoint webhook = webhook(ctx);
+        showWebhook(ctx, webhook, Forms.showing(values(webhook)));
+    }
+
+    public void update(Context ctx) {
+        Dashboard.requireWriter(ctx);
+        WebhookEndpoint webhook = webhook(ctx);
+        FormJson.Submitted form = WEBHOOK_FORM.read(ctx.formParamMap());
+        try {
+            handlers.update(Admin.account(ctx), Admin.actor(ctx), webhook.id(), form.body());
+            forms.redirect(ctx, PAGE, "Webhook saved.");
+        } catch (ApiError refused) {
+            showWebhook(ctx, webhook, forms.refused(ctx, refused, form.values()));
+        }
+    }
+
+    /** A new signing secret: the old one stops signing at once; the new one is shown this once. */
+    public void rotate(Context ctx) {
+        Dashboard.requireWriter(ctx);
+        WebhookEndpoint webhook = webhook(ctx);
+        Webhooks.WithSecret rotated = handlers.rotateSecret(Admin.account(ctx), Admin.actor(ctx), webhook.id());
+        forms.render(ctx, "setup/webhook-secret", Map.of("address", address(rotated.endpoint().url()), "secret", rotated.secret(),
+                "rotated", true));
+    }
+
+    public void delete(Context ctx) {
+        Dashboard.requireWriter(ctx);
+        WebhookEndpoint webhook = webhook(ctx);
+        handlers.delete(Admin.account(ctx), Admin.actor(ctx), webhook.id());
+        forms.redirect(ctx, PAGE, "Webhook deleted: nothing more is sent to it.");
+    }
+
+    private void showWebhook(Context ctx, WebhookEndpoint webhook, Map<String, Object> model) {
+        Map<String, Object> all = new HashMap<>(model);
+        all.put("events", EVENTS);
+        if (webhook != null) {
+            all.put("webhook", webhook);
+        }
+        forms.render(ctx, "setup/webhook", all);
+    }
+
+    /** An address as listed: without its query, which may carry a token of the receiver's. */
+    private static String address(String url) {
+        int cut = url.length();
+        for (char mark : new char[] {'?', '#'}) {
+            int at = url.indexOf(mark);
+            if (at >= 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return cut == url.length() ? url : url.substring(0, cut) + "?…";
+    }
+
+    private static Map<String, Object> values(WebhookEndpoint webhook) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("url", webhook.url());
+        values.put("events", webhook.events());
+        values.put("active", webhook.active());
+        return values;
+    }
+
+    private WebhookEndpoint webhook(Context ctx) {
+        return handlers.webhook(Admin.account(ctx), Admin.pathId(ctx, "webhook")).orElseThrow(() -> ApiError.notFound("webhook"));
+    }
+}

@@ -1,0 +1,101 @@
+package io.calltrail.web;
+
+import io.calltrail.app.ApiError;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What the set-up pages share around their forms: POST/redirect/GET with a short notice shown once on the page
+ * redirected to, and a form shown again with the admin API's refusal next to the field it names (and at the top).
+ * Templates get {@code form} (the values), {@code errors} (message by input name), {@code problem} and {@code notice}.
+ */
+public final class Forms {
+    static final String NOTICE_COOKIE = "calltrail_notice";
+    private static final Pattern LAST_INDEX = Pattern.compile("\\[[0-9]+]$");
+
+    private final Dashboard dashboard;
+
+    public Forms(Dashboard dashboard) {
+        this.dashboard = dashboard;
+    }
+
+    /** A choice of a select: the value sent, and what the user reads. */
+    public record Option(String value, String label) {
+    }
+
+    /** The choices of an enum whose {@code toString} is its API name, each with a plain label. */
+    public static <E extends Enum<E>> List<Option> options(Class<E> type, java.util.function.Function<E, String> label) {
+        return java.util.Arrays.stream(type.getEnumConstants()).map(constant -> new Option(constant.toString(), label.apply(constant)))
+                .toList();
+    }
+
+    /** A number as people read it ({@code +1 512-555-0100}); as stored when it does not parse. */
+    public static String phone(String e164) {
+        if (e164 == null) {
+            return "";
+        }
+        try {
+            return new io.calltrail.phone.PhoneNumber(e164).international();
+        } catch (RuntimeException e) {
+            return e164;
+        }
+    }
+
+    /** Renders a set-up page; the notice left by the change just made is shown this once. */
+    public void render(Context ctx, String template, Map<String, Object> model) {
+        Map<String, Object> all = new HashMap<>(model);
+        String notice = ctx.cookie(NOTICE_COOKIE);
+        if (notice != null && !notice.isEmpty()) {
+            all.putIfAbsent("notice", URLDecoder.decode(notice, StandardCharsets.UTF_8));
+            ctx.cookie(dashboard.cookie(NOTICE_COOKIE, "", 0, ctx));
+        }
+        all.putIfAbsent("form", Map.of());
+        all.putIfAbsent("errors", Map.of());
+        dashboard.render(ctx, template, all);
+    }
+
+    /** After a change: to a page that says what was done (a reload of it changes nothing). */
+    public void redirect(Context ctx, String path, String notice) {
+        ctx.cookie(dashboard.cookie(NOTICE_COOKIE, URLEncoder.encode(notice, StandardCharsets.UTF_8), 60, ctx));
+        ctx.redirect(path, HttpStatus.SEE_OTHER);
+    }
+
+    /**
+     * The model of a form shown again after the API refused it: what was typed, the message next to the field it
+     * names, and at the top. Sets the answer's status to the refusal's (422 for a field, 409 for a conflict...).
+     * What is not there (404) or not allowed to be seen stays an error page.
+     */
+    public Map<String, Object> refused(Context ctx, ApiError error, Map<String, Object> values) {
+        if (error.status() == 404 || error.status() == 401) {
+            throw error;
+        }
+        ctx.status(error.status());
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (error.field() != null) {
+            errors.put(error.field(), error.getMessage());
+            // domains[2] is the domains input; conditions[1].value has an input of its own
+            errors.putIfAbsent(LAST_INDEX.matcher(error.field()).replaceFirst(""), error.getMessage());
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("form", values);
+        model.put("errors", errors);
+        model.put("problem", error.getMessage());
+        return model;
+    }
+
+    /** The model of a form first shown: its values (defaults for a new one, the current settings for an edit). */
+    public static Map<String, Object> showing(Map<String, Object> values) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("form", values);
+        model.put("errors", Map.of());
+        return model;
+    }
+}
