@@ -60,6 +60,8 @@ class DashboardBrowserTest {
             try (Browser visitor = Browser.start()) {
                 callId = visitorClicksAndCalls(visitor);
             }
+            server.simulateCall("+15125550110", "+15125550143", 40, true, TOKEN); // the Yelp listing's number
+            assertThat(server.server().awaitCallsLoaded(Duration.ofSeconds(10))).isTrue();
 
             open(manager, "/app/calls");
             WebElement row = manager.driver().findElement(By.cssSelector("a[href='/app/calls/" + callId + "']"))
@@ -130,8 +132,55 @@ class DashboardBrowserTest {
         }
     }
 
+    /** A new website for the second practice, a pool for its ads and what counts as a conversion, all through the forms. */
     private void setUpThroughTheForms(Browser manager) {
-        // filled in by the set-up pages
+        open(manager, "/app/setup");
+        manager.driver().findElement(By.cssSelector("a[href='/app/setup/properties']")).click();
+        open(manager, "/app/setup/properties/new");
+        fill(manager, Map.of("name", "Bee Cave Dental", "domains", "beecavedental.example", "country", "US",
+                "time_zone", "America/Chicago", "currency", "USD"));
+        submit(manager);
+        assertThat(main(manager)).contains("Bee Cave Dental").contains("Not seen yet");
+        String snippet = manager.driver().findElement(By.id("snippet")).getAttribute("value");
+        assertThat(snippet).contains("<script").contains("/s/");
+
+        open(manager, "/app/setup/pools/new");
+        choose(manager, "property_id", "Bee Cave Dental");
+        fill(manager, Map.of("name", "Dental Google Ads", "fallback_number", "(512) 555-0300"));
+        submit(manager);
+        assertThat(main(manager)).contains("Dental Google Ads");
+
+        open(manager, "/app/setup/conversion-actions/new");
+        choose(manager, "property_id", "Bee Cave Dental");
+        fill(manager, Map.of("name", "Booked appointment call", "min_talk_seconds", "120"));
+        submit(manager);
+        open(manager, "/app/setup/conversion-actions");
+        assertThat(main(manager)).contains("Booked appointment call").contains("120 s");
+
+        // the API sees what the forms made
+        String properties = server.api("GET", "/api/v1/properties", server.demoKey(), null).body();
+        assertThat(properties).contains("Bee Cave Dental");
+        assertThat(server.api("GET", "/api/v1/pools", server.demoKey(), null).body()).contains("Dental Google Ads");
+    }
+
+    private static void fill(Browser browser, Map<String, String> fields) {
+        fields.forEach((name, value) -> {
+            WebElement field = browser.driver().findElement(By.cssSelector("main [name='" + name + "']"));
+            if ("select".equals(field.getTagName())) {
+                new Select(field).selectByValue(value);
+            } else {
+                field.clear();
+                field.sendKeys(value);
+            }
+        });
+    }
+
+    private static void submit(Browser browser) {
+        browser.driver().findElement(By.cssSelector("main form button.primary")).click();
+    }
+
+    private static String main(Browser browser) {
+        return browser.driver().findElement(By.tagName("main")).getText();
     }
 
     /** A visitor from a Google Ads click opens the demo page, clicks the phone link, then calls the number shown. */
@@ -198,7 +247,6 @@ class DashboardBrowserTest {
         browser.driver().manage().window().setSize(window);
     }
 
-    @SuppressWarnings("unused")
     private static void choose(Browser browser, String name, String visibleText) {
         new Select(browser.driver().findElement(By.name(name))).selectByVisibleText(visibleText);
     }
