@@ -9,6 +9,7 @@ import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.pool.PoolPages;
 import io.calltrail.privacy.PrivacyHandlers;
+import io.calltrail.privacy.PrivacyPages;
 import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.privacy.AuditPages;
 import io.calltrail.property.PropertyHandlers;
@@ -35,7 +36,8 @@ final class Routes {
                     ConversionHandlers conversions, OutcomeHandlers outcomes, ExportHandlers exports,
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
                     ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
-                    ReportPages reportPages, AuditPages auditPages, CallPages callPages, PoolPages poolPages) {
+                    ReportPages reportPages, AuditPages auditPages, CallPages callPages, PoolPages poolPages,
+                    PrivacyPages privacyPages) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -169,5 +171,9 @@ final class Routes {
         app.get("/app/calls/{id}", h.callPages()::call);
         app.post("/app/calls/{id}/reveal", h.callPages()::reveal);
         app.get("/app/numbers", h.poolPages()::numbers);
+        app.get("/app/privacy", h.privacyPages()::page);
+        app.post("/app/privacy/retention", h.privacyPages()::setRetention);
+        app.post("/app/privacy/erase", h.privacyPages()::erase);
+        app.post("/app/privacy/subject", h.privacyPages()::subject);
     }
 }

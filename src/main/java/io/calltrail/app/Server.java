@@ -31,6 +31,7 @@ import io.calltrail.privacy.CallerCrypto;
 import io.calltrail.privacy.Erasure;
 import io.calltrail.privacy.ErasureLog;
 import io.calltrail.privacy.PrivacyHandlers;
+import io.calltrail.privacy.PrivacyPages;
 import io.calltrail.privacy.Purge;
 import io.calltrail.privacy.SubjectAccess;
 import io.calltrail.privacy.VisitorHasher;
@@ -223,7 +224,8 @@ public final class Server implements AutoCloseable {
                 new ReportPages(dashboard, new Reports(jdbi), properties, clock),
                 new AuditPages(dashboard, jdbi),
                 new CallPages(dashboard, jdbi, properties, reveal),
-                new PoolPages(dashboard, jdbi, pools, properties, clock));
+                new PoolPages(dashboard, jdbi, pools, properties, clock),
+                new PrivacyPages(dashboard, new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock, audit), properties, clock));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
