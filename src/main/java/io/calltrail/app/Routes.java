@@ -5,6 +5,7 @@ import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.OutcomeHandlers;
 import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
+import io.calltrail.conversion.export.ExportPages;
 import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.pool.PoolPages;
@@ -37,7 +38,7 @@ final class Routes {
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
                     ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
                     ReportPages reportPages, AuditPages auditPages, CallPages callPages, PoolPages poolPages,
-                    PrivacyPages privacyPages) {
+                    PrivacyPages privacyPages, ExportPages exportPages) {
     }
 
     static void wire(Javalin app, Handlers h) {
@@ -175,5 +176,7 @@ final class Routes {
         app.post("/app/privacy/retention", h.privacyPages()::setRetention);
         app.post("/app/privacy/erase", h.privacyPages()::erase);
         app.post("/app/privacy/subject", h.privacyPages()::subject);
+        app.get("/app/exports", h.exportPages()::page);
+        app.post("/app/exports/{destination}", h.exportPages()::run);
     }
 }

@@ -11,6 +11,7 @@ import io.calltrail.conversion.OutcomeHandlers;
 import io.calltrail.conversion.Outcomes;
 import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
+import io.calltrail.conversion.export.ExportPages;
 import io.calltrail.conversion.export.HttpDestinations;
 import io.calltrail.conversion.export.Exports;
 import io.calltrail.conversion.delivery.Authorizer;
@@ -225,7 +226,8 @@ public final class Server implements AutoCloseable {
                 new AuditPages(dashboard, jdbi),
                 new CallPages(dashboard, jdbi, properties, reveal),
                 new PoolPages(dashboard, jdbi, pools, properties, clock),
-                new PrivacyPages(dashboard, new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock, audit), properties, clock));
+                new PrivacyPages(dashboard, new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock, audit), properties, clock),
+                new ExportPages(dashboard, jdbi, new ExportHandlers(jdbi, exports)));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
