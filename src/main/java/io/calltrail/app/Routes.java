@@ -14,10 +14,12 @@ import io.calltrail.conversion.ConversionHandlers;
 import io.calltrail.conversion.OutcomeHandlers;
 import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
+import io.calltrail.conversion.export.ExportPages;
 import io.calltrail.conversion.webhook.WebhookHandlers;
 import io.calltrail.pool.PoolHandlers;
 import io.calltrail.pool.PoolPages;
 import io.calltrail.privacy.PrivacyHandlers;
+import io.calltrail.privacy.PrivacyPages;
 import io.calltrail.privacy.AuditHandlers;
 import io.calltrail.privacy.AuditPages;
 import io.calltrail.property.PropertyHandlers;
@@ -45,7 +47,7 @@ final class Routes {
                     DestinationHandlers destinations, PrivacyHandlers privacy, WebhookHandlers webhooks, AuditHandlers audit,
                     ReportHandlers reports, ApiDocs docs, SignInHandlers signIn,
                     ReportPages reportPages, AuditPages auditPages, CallPages callPages, PoolPages poolPages,
-                    Setup setup) {
+                    Setup setup, PrivacyPages privacyPages, ExportPages exportPages) {
     }
 
     /** The set-up pages, each in the slice it configures. */
@@ -242,5 +244,11 @@ final class Routes {
         app.post("/app/setup/webhooks/{id}", setup.webhooks()::update);
         app.post("/app/setup/webhooks/{id}/rotate-secret", setup.webhooks()::rotate);
         app.post("/app/setup/webhooks/{id}/delete", setup.webhooks()::delete);
+        app.get("/app/privacy", h.privacyPages()::page);
+        app.post("/app/privacy/retention", h.privacyPages()::setRetention);
+        app.post("/app/privacy/erase", h.privacyPages()::erase);
+        app.post("/app/privacy/subject", h.privacyPages()::subject);
+        app.get("/app/exports", h.exportPages()::page);
+        app.post("/app/exports/{destination}", h.exportPages()::run);
     }
 }

@@ -11,6 +11,7 @@ import io.calltrail.conversion.OutcomeHandlers;
 import io.calltrail.conversion.Outcomes;
 import io.calltrail.conversion.export.DestinationHandlers;
 import io.calltrail.conversion.export.ExportHandlers;
+import io.calltrail.conversion.export.ExportPages;
 import io.calltrail.conversion.export.HttpDestinations;
 import io.calltrail.conversion.export.Exports;
 import io.calltrail.conversion.delivery.Authorizer;
@@ -31,6 +32,7 @@ import io.calltrail.privacy.CallerCrypto;
 import io.calltrail.privacy.Erasure;
 import io.calltrail.privacy.ErasureLog;
 import io.calltrail.privacy.PrivacyHandlers;
+import io.calltrail.privacy.PrivacyPages;
 import io.calltrail.privacy.Purge;
 import io.calltrail.privacy.SubjectAccess;
 import io.calltrail.privacy.VisitorHasher;
@@ -225,6 +227,8 @@ public final class Server implements AutoCloseable {
                 new ApiKeyPages(forms, accountHandlers),
                 new UserPages(forms, users, publicUrl::get),
                 new WebhookPages(forms, webhookHandlers));
+        ExportHandlers exportHandlers = new ExportHandlers(jdbi, exports);
+        PrivacyHandlers privacyHandlers = new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock, audit);
         Routes.Handlers handlers = new Routes.Handlers(
                 new Health(database, metrics, () -> guarded("pool gauges", () ->
                         metrics.poolState(jdbi.withHandle(handle -> pools.readings(handle, clock.instant()))))),
@@ -241,9 +245,9 @@ public final class Server implements AutoCloseable {
                 credentialHandlers,
                 conversionHandlers,
                 new OutcomeHandlers(jdbi, outcomes, audit),
-                new ExportHandlers(jdbi, exports),
+                exportHandlers,
                 new DestinationHandlers(jdbi, crypto, clock, audit),
-                new PrivacyHandlers(jdbi, erasure, new SubjectAccess(crypto), clock, audit),
+                privacyHandlers,
                 webhookHandlers,
                 new AuditHandlers(jdbi),
                 new ReportHandlers(new Reports(jdbi), properties, clock),
@@ -253,7 +257,9 @@ public final class Server implements AutoCloseable {
                 new AuditPages(dashboard, jdbi),
                 new CallPages(dashboard, jdbi, properties, reveal),
                 new PoolPages(dashboard, jdbi, pools, properties, clock),
-                setup);
+                setup,
+                new PrivacyPages(dashboard, privacyHandlers, properties, clock),
+                new ExportPages(dashboard, jdbi, exportHandlers));
 
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;

@@ -126,6 +126,13 @@ public final class Purge {
         return removed;
     }
 
+    /** What runs removed from an account, newest first: {@code ran_at}, {@code kind}, {@code removed}; none for nothing removed. */
+    static List<Map<String, Object>> removed(Handle handle, long accountId, int limit) {
+        return handle.createQuery("""
+                        SELECT ran_at, kind, removed FROM purge_run WHERE account_id = :account ORDER BY ran_at DESC, id DESC LIMIT :limit""")
+                .bind("account", accountId).bind("limit", limit).mapToMap().list();
+    }
+
     private static void record(Handle handle, Long account, Instant now, String kind, long removed) {
         if (removed > 0) {
             handle.createUpdate("INSERT INTO purge_run (account_id, ran_at, kind, removed) VALUES (:account, :now, :kind, :removed)")

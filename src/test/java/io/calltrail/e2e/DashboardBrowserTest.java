@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -70,7 +71,9 @@ class DashboardBrowserTest {
                     .doesNotContain("555-0142");
             screenshot(manager, "calls-list");
 
-            manager.driver().findElement(By.cssSelector("a[href='/app/calls/" + callId + "']")).click();
+            WebElement link = manager.driver().findElement(By.cssSelector("a[href='/app/calls/" + callId + "']"));
+            link.click();
+            new WebDriverWait(manager.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(link));
             String journey = manager.driver().findElement(By.tagName("main")).getText();
             assertThat(journey).contains("dash-click-1").contains("spring-drains").contains("/demo/")
                     .containsIgnoringCase("tel:").doesNotContain("555-0142");
@@ -102,8 +105,8 @@ class DashboardBrowserTest {
             manager.driver().findElement(By.name("current")).sendKeys(PASSWORD);
             manager.driver().findElement(By.name("password")).sendKeys("a different password");
             manager.driver().findElement(By.name("confirm")).sendKeys("a different password");
-            manager.driver().findElement(By.cssSelector("main button.primary")).click();
-            assertThat(manager.driver().findElement(By.tagName("main")).getText()).contains("did not come from Calltrail");
+            submit(manager);
+            assertThat(main(manager)).contains("did not come from Calltrail");
         }
     }
 
@@ -135,7 +138,7 @@ class DashboardBrowserTest {
     /** A new website for the second practice, a pool for its ads and what counts as a conversion, all through the forms. */
     private void setUpThroughTheForms(Browser manager) {
         open(manager, "/app/setup");
-        manager.driver().findElement(By.cssSelector("a[href='/app/setup/properties']")).click();
+        assertThat(manager.driver().findElements(By.cssSelector("a[href='/app/setup/properties']"))).isNotEmpty();
         open(manager, "/app/setup/properties/new");
         fill(manager, Map.of("name", "Bee Cave Dental", "domains", "beecavedental.example", "country", "US",
                 "time_zone", "America/Chicago", "currency", "USD"));
@@ -175,8 +178,13 @@ class DashboardBrowserTest {
         });
     }
 
+    /** Submits the page's form and waits for the page that answers it. */
     private static void submit(Browser browser) {
-        browser.driver().findElement(By.cssSelector("main form button.primary")).click();
+        WebElement button = browser.driver().findElement(By.cssSelector("main form button.primary"));
+        button.click();
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(button));
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(driver ->
+                "complete".equals(browser.js("return document.readyState")));
     }
 
     private static String main(Browser browser) {
@@ -212,7 +220,8 @@ class DashboardBrowserTest {
         browser.driver().findElement(By.name("email")).sendKeys(email);
         browser.driver().findElement(By.name("password")).sendKeys(PASSWORD);
         browser.driver().findElement(By.cssSelector("form button.primary")).click();
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(driver -> driver.getCurrentUrl().endsWith("/app"));
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(driver -> driver.getCurrentUrl().endsWith("/app")
+                && "complete".equals(browser.js("return document.readyState")));
     }
 
     private void open(Browser browser, String path) {

@@ -38,13 +38,20 @@ public final class ExportHandlers {
         }
         Property property = property(ctx, account);
         Instant since = Admin.queryInstant(ctx, "since", null);
-        String name = property.publicKey() + "-" + destination;
-        ctx.contentType("text/csv; charset=utf-8");
         if ("true".equals(ctx.queryParam("preview"))) {
+            String name = property.publicKey() + "-" + destination;
+            ctx.contentType("text/csv; charset=utf-8");
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + "-preview.csv\"");
             ctx.result(exports.preview(actor, property, destination, since).getBytes(StandardCharsets.UTF_8));
             return;
         }
+        file(ctx, actor, property, destination, since);
+    }
+
+    /** Answers a file run's CSV as a download, named after the property, the destination and the run. */
+    void file(Context ctx, Actor actor, Property property, Destination destination, Instant since) throws java.io.IOException {
+        String name = property.publicKey() + "-" + destination;
+        ctx.contentType("text/csv; charset=utf-8");
         Exports.Report report = exports.exportFile(actor, property, destination, since, (runs, csv) -> {
             ctx.header("Content-Disposition", "attachment; filename=\"" + name + "-run" + runs.get(runs.size() - 1) + ".csv\"");
             ctx.header("Calltrail-Export-Run", String.valueOf(runs.get(runs.size() - 1)));
@@ -62,8 +69,13 @@ public final class ExportHandlers {
             throw ApiError.notFound("HTTP export " + destination + " (it is a file: GET /api/v1/exports/" + destination + ".csv)");
         }
         Property property = property(ctx, account);
+        ctx.json(send(Admin.actor(ctx), property, destination, Admin.queryInstant(ctx, "since", null)));
+    }
+
+    /** Queues what is due at an HTTP destination; 409 when the property has not set it up. */
+    Exports.Report send(Actor actor, Property property, Destination destination, Instant since) {
         try {
-            ctx.json(exports.exportHttp(Admin.actor(ctx), property, destination, Admin.queryInstant(ctx, "since", null)));
+            return exports.exportHttp(actor, property, destination, since);
         } catch (Exports.NotConfigured e) {
             throw new ApiError(409, "not_configured", "destination", e.getMessage() + ": PUT /api/v1/properties/" + property.id()
                     + "/destinations/" + destination + " first");
@@ -81,12 +93,12 @@ public final class ExportHandlers {
         ctx.json(jdbi.withHandle(handle -> store.runs(handle, account.id(), property, destination, 200)));
     }
 
-    private static Destination destination(Context ctx) {
+    static Destination destination(Context ctx) {
         String wire = ctx.pathParam("destination");
         return Destination.of(wire).orElseThrow(() -> ApiError.notFound("destination " + wire));
     }
 
-    private Property property(Context ctx, Account account) {
+    Property property(Context ctx, Account account) {
         Long id = Admin.queryId(ctx, "property");
         if (id == null) {
             throw new ApiError(400, "invalid_query", "property", "property is required: the id of the property to export");

@@ -119,6 +119,32 @@ final class ExportStore {
         }
     }
 
+    /** A run as pages show it; {@code heldBack} is the JSON object of counts by reason. */
+    record Run(long id, long propertyId, Destination destination, Instant createdAt, Instant deliveredAt, int sent, String heldBack) {
+    }
+
+    private static final String RUN = "SELECT id, property_id, destination, created_at, delivered_at, sent, held_back FROM export_run";
+
+    /** The account's runs, newest first. */
+    List<Run> recentRuns(Handle handle, long accountId, int limit) {
+        return handle.createQuery(RUN + " WHERE account_id = :account ORDER BY id DESC LIMIT :limit")
+                .bind("account", accountId).bind("limit", limit).map((rs, ctx) -> run(rs)).list();
+    }
+
+    /** The last run of each property and destination of the account. */
+    List<Run> lastRuns(Handle handle, long accountId) {
+        return handle.createQuery(RUN
+                        + " WHERE id IN (SELECT MAX(id) FROM export_run WHERE account_id = :account GROUP BY property_id, destination)")
+                .bind("account", accountId).map((rs, ctx) -> run(rs)).list();
+    }
+
+    private static Run run(ResultSet rs) throws SQLException {
+        java.sql.Timestamp delivered = rs.getTimestamp("delivered_at");
+        return new Run(rs.getLong("id"), rs.getLong("property_id"), Destination.of(rs.getString("destination")).orElseThrow(),
+                rs.getTimestamp("created_at").toInstant(), delivered == null ? null : delivered.toInstant(), rs.getInt("sent"),
+                rs.getString("held_back"));
+    }
+
     List<Map<String, Object>> runs(Handle handle, long accountId, Long propertyId, String destination, int limit) {
         return handle.createQuery("""
                         SELECT id, property_id, destination, since, created_at, delivered_at, sent, held_back
