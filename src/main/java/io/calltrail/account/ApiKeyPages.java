@@ -54,14 +54,9 @@ public final class ApiKeyPages {
         long id = Admin.pathId(ctx, "API key");
         ApiKey key = handlers.keys(Admin.account(ctx)).stream().filter(listed -> listed.id() == id).findFirst()
                 .orElseThrow(() -> ApiError.notFound("API key"));
-        try {
-            handlers.revokeKey(Admin.actor(ctx), id);
-            forms.redirect(ctx, PAGE, "API key “" + key.name() + "” revoked: requests with it are refused from now on.");
-        } catch (ApiError refused) {
-            Map<String, Object> values = new HashMap<>();
-            values.put("role", Role.ADMIN.toString());
-            showPage(ctx, forms.refused(ctx, refused, values));
-        }
+        forms.change(ctx, () -> handlers.revokeKey(Admin.actor(ctx), id),
+                new Forms.Redirect(PAGE, "API key “" + key.name() + "” revoked: requests with it are refused from now on."),
+                Map.of("role", Role.ADMIN.toString()), model -> showPage(ctx, model));
     }
 
     private void showPage(Context ctx, Map<String, Object> model) {

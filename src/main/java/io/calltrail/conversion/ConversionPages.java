@@ -75,12 +75,9 @@ public final class ConversionPages {
     public void create(Context ctx) {
         Dashboard.requireWriter(ctx);
         FormJson.Submitted form = ACTION_FORM.read(ctx.formParamMap());
-        try {
-            ConversionAction created = handlers.create(Admin.account(ctx), Admin.actor(ctx), form.body());
-            forms.redirect(ctx, ACTIONS, "Conversion action “" + created.name() + "” added.");
-        } catch (ApiError refused) {
-            showAction(ctx, null, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.create(Admin.account(ctx), Admin.actor(ctx), form.body()),
+                created -> new Forms.Redirect(ACTIONS, "Conversion action “" + created.name() + "” added."),
+                form.values(), model -> showAction(ctx, null, model));
     }
 
     public void show(Context ctx) {
@@ -96,23 +93,17 @@ public final class ConversionPages {
         // an action stays with its property and keeps its kind
         form.json().remove("property_id");
         form.json().remove("kind");
-        try {
-            ConversionAction saved = handlers.update(Admin.account(ctx), Admin.actor(ctx), action.id(), form.body());
-            forms.redirect(ctx, ACTIONS, "Conversion action “" + saved.name() + "” saved.");
-        } catch (ApiError refused) {
-            showAction(ctx, action, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.update(Admin.account(ctx), Admin.actor(ctx), action.id(), form.body()),
+                saved -> new Forms.Redirect(ACTIONS, "Conversion action “" + saved.name() + "” saved."),
+                form.values(), model -> showAction(ctx, action, model));
     }
 
     public void delete(Context ctx) {
         Dashboard.requireWriter(ctx);
         ConversionAction action = action(ctx);
-        try {
-            handlers.delete(Admin.account(ctx), Admin.actor(ctx), action.id());
-            forms.redirect(ctx, ACTIONS, "Conversion action “" + action.name() + "” deleted.");
-        } catch (ApiError refused) {
-            showAction(ctx, action, forms.refused(ctx, refused, values(action)));
-        }
+        forms.change(ctx, () -> handlers.delete(Admin.account(ctx), Admin.actor(ctx), action.id()),
+                new Forms.Redirect(ACTIONS, "Conversion action “" + action.name() + "” deleted."),
+                values(action), model -> showAction(ctx, action, model));
     }
 
     private void showAction(Context ctx, ConversionAction action, Map<String, Object> model) {

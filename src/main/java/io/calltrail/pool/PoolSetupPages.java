@@ -80,12 +80,10 @@ public final class PoolSetupPages {
     public void createPool(Context ctx) {
         Dashboard.requireWriter(ctx);
         FormJson.Submitted form = POOL_FORM.read(ctx.formParamMap());
-        try {
-            Pool created = handlers.createPool(Admin.account(ctx), Admin.actor(ctx), form.body());
-            forms.redirect(ctx, POOLS + "/" + created.id(), "Pool “" + created.name() + "” added. Next: add its tracking numbers.");
-        } catch (ApiError refused) {
-            showPool(ctx, null, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.createPool(Admin.account(ctx), Admin.actor(ctx), form.body()),
+                created -> new Forms.Redirect(POOLS + "/" + created.id(),
+                        "Pool “" + created.name() + "” added. Next: add its tracking numbers."),
+                form.values(), model -> showPool(ctx, null, model));
     }
 
     public void showPoolPage(Context ctx) {
@@ -99,23 +97,17 @@ public final class PoolSetupPages {
         Pool pool = pool(ctx);
         FormJson.Submitted form = POOL_FORM.read(ctx.formParamMap());
         form.json().remove("property_id"); // a pool stays with its property
-        try {
-            Pool saved = handlers.updatePool(Admin.account(ctx), Admin.actor(ctx), pool.id(), form.body());
-            forms.redirect(ctx, POOLS + "/" + saved.id(), "Pool “" + saved.name() + "” saved.");
-        } catch (ApiError refused) {
-            showPool(ctx, pool, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.updatePool(Admin.account(ctx), Admin.actor(ctx), pool.id(), form.body()),
+                saved -> new Forms.Redirect(POOLS + "/" + saved.id(), "Pool “" + saved.name() + "” saved."),
+                form.values(), model -> showPool(ctx, pool, model));
     }
 
     public void deletePool(Context ctx) {
         Dashboard.requireWriter(ctx);
         Pool pool = pool(ctx);
-        try {
-            handlers.deletePool(Admin.account(ctx), Admin.actor(ctx), pool.id());
-            forms.redirect(ctx, POOLS, "Pool “" + pool.name() + "” deleted.");
-        } catch (ApiError refused) {
-            showPool(ctx, pool, forms.refused(ctx, refused, values(pool)));
-        }
+        forms.change(ctx, () -> handlers.deletePool(Admin.account(ctx), Admin.actor(ctx), pool.id()),
+                new Forms.Redirect(POOLS, "Pool “" + pool.name() + "” deleted."),
+                values(pool), model -> showPool(ctx, pool, model));
     }
 
     public void listNumbers(Context ctx) {
@@ -148,13 +140,10 @@ public final class PoolSetupPages {
     public void createNumber(Context ctx) {
         Dashboard.requireWriter(ctx);
         FormJson.Submitted form = NUMBER_FORM.read(ctx.formParamMap());
-        try {
-            TrackingNumber created = handlers.createNumber(Admin.account(ctx), Admin.actor(ctx), form.body());
-            String notice = "Tracking number " + Forms.phone(created.e164()) + " added.";
-            forms.redirect(ctx, created.poolId() == null ? NUMBERS : POOLS + "/" + created.poolId(), notice);
-        } catch (ApiError refused) {
-            showNumber(ctx, null, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.createNumber(Admin.account(ctx), Admin.actor(ctx), form.body()),
+                created -> new Forms.Redirect(created.poolId() == null ? NUMBERS : POOLS + "/" + created.poolId(),
+                        "Tracking number " + Forms.phone(created.e164()) + " added."),
+                form.values(), model -> showNumber(ctx, null, model));
     }
 
     public void showNumberPage(Context ctx) {
@@ -168,23 +157,17 @@ public final class PoolSetupPages {
         TrackingNumber number = number(ctx);
         FormJson.Submitted form = NUMBER_FORM.read(ctx.formParamMap());
         form.json().remove("property_id"); // a tracking number stays with its property
-        try {
-            TrackingNumber saved = handlers.updateNumber(Admin.account(ctx), Admin.actor(ctx), number.id(), form.body());
-            forms.redirect(ctx, NUMBERS, "Tracking number " + Forms.phone(saved.e164()) + " saved.");
-        } catch (ApiError refused) {
-            showNumber(ctx, number, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.updateNumber(Admin.account(ctx), Admin.actor(ctx), number.id(), form.body()),
+                saved -> new Forms.Redirect(NUMBERS, "Tracking number " + Forms.phone(saved.e164()) + " saved."),
+                form.values(), model -> showNumber(ctx, number, model));
     }
 
     public void deleteNumber(Context ctx) {
         Dashboard.requireWriter(ctx);
         TrackingNumber number = number(ctx);
-        try {
-            handlers.deleteNumber(Admin.account(ctx), Admin.actor(ctx), number.id());
-            forms.redirect(ctx, NUMBERS, "Tracking number " + Forms.phone(number.e164()) + " deleted.");
-        } catch (ApiError refused) {
-            showNumber(ctx, number, forms.refused(ctx, refused, values(number)));
-        }
+        forms.change(ctx, () -> handlers.deleteNumber(Admin.account(ctx), Admin.actor(ctx), number.id()),
+                new Forms.Redirect(NUMBERS, "Tracking number " + Forms.phone(number.e164()) + " deleted."),
+                values(number), model -> showNumber(ctx, number, model));
     }
 
     private void showPool(Context ctx, Pool pool, Map<String, Object> model) {

@@ -81,12 +81,10 @@ public final class PropertyPages {
     public void create(Context ctx) {
         Dashboard.requireWriter(ctx);
         FormJson.Submitted form = PROPERTY_FORM.read(ctx.formParamMap());
-        try {
-            Property created = handlers.create(Admin.account(ctx), Admin.actor(ctx), form.body());
-            forms.redirect(ctx, PROPERTIES + "/" + created.id(), "Property “" + created.name() + "” added. Next: paste its tag into your site.");
-        } catch (ApiError refused) {
-            showProperty(ctx, null, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.create(Admin.account(ctx), Admin.actor(ctx), form.body()),
+                created -> new Forms.Redirect(PROPERTIES + "/" + created.id(),
+                        "Property “" + created.name() + "” added. Next: paste its tag into your site."),
+                form.values(), model -> showProperty(ctx, null, model));
     }
 
     public void show(Context ctx) {
@@ -99,23 +97,17 @@ public final class PropertyPages {
         Dashboard.requireWriter(ctx);
         Property property = property(ctx);
         FormJson.Submitted form = PROPERTY_FORM.read(ctx.formParamMap());
-        try {
-            Property saved = handlers.update(Admin.account(ctx), Admin.actor(ctx), property.id(), form.body());
-            forms.redirect(ctx, PROPERTIES + "/" + saved.id(), "Property “" + saved.name() + "” saved.");
-        } catch (ApiError refused) {
-            showProperty(ctx, property, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.update(Admin.account(ctx), Admin.actor(ctx), property.id(), form.body()),
+                saved -> new Forms.Redirect(PROPERTIES + "/" + saved.id(), "Property “" + saved.name() + "” saved."),
+                form.values(), model -> showProperty(ctx, property, model));
     }
 
     public void delete(Context ctx) {
         Dashboard.requireWriter(ctx);
         Property property = property(ctx);
-        try {
-            handlers.delete(Admin.account(ctx), Admin.actor(ctx), property.id());
-            forms.redirect(ctx, PROPERTIES, "Property “" + property.name() + "” deleted.");
-        } catch (ApiError refused) {
-            showProperty(ctx, property, forms.refused(ctx, refused, values(property)));
-        }
+        forms.change(ctx, () -> handlers.delete(Admin.account(ctx), Admin.actor(ctx), property.id()),
+                new Forms.Redirect(PROPERTIES, "Property “" + property.name() + "” deleted."),
+                values(property), model -> showProperty(ctx, property, model));
     }
 
     public void listTargets(Context ctx) {
@@ -143,12 +135,9 @@ public final class PropertyPages {
     public void createTarget(Context ctx) {
         Dashboard.requireWriter(ctx);
         FormJson.Submitted form = TARGET_FORM.read(ctx.formParamMap());
-        try {
-            TargetNumber created = handlers.createTarget(Admin.account(ctx), Admin.actor(ctx), form.body());
-            forms.redirect(ctx, TARGETS, "Target number " + Forms.phone(created.e164()) + " added.");
-        } catch (ApiError refused) {
-            showTarget(ctx, null, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.createTarget(Admin.account(ctx), Admin.actor(ctx), form.body()),
+                created -> new Forms.Redirect(TARGETS, "Target number " + Forms.phone(created.e164()) + " added."),
+                form.values(), model -> showTarget(ctx, null, model));
     }
 
     public void showTargetPage(Context ctx) {
@@ -162,23 +151,17 @@ public final class PropertyPages {
         TargetNumber target = target(ctx);
         FormJson.Submitted form = TARGET_FORM.read(ctx.formParamMap());
         form.json().remove("property_id"); // a target number stays with its property
-        try {
-            TargetNumber saved = handlers.updateTarget(Admin.account(ctx), Admin.actor(ctx), target.id(), form.body());
-            forms.redirect(ctx, TARGETS, "Target number " + Forms.phone(saved.e164()) + " saved.");
-        } catch (ApiError refused) {
-            showTarget(ctx, target, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.updateTarget(Admin.account(ctx), Admin.actor(ctx), target.id(), form.body()),
+                saved -> new Forms.Redirect(TARGETS, "Target number " + Forms.phone(saved.e164()) + " saved."),
+                form.values(), model -> showTarget(ctx, target, model));
     }
 
     public void deleteTarget(Context ctx) {
         Dashboard.requireWriter(ctx);
         TargetNumber target = target(ctx);
-        try {
-            handlers.deleteTarget(Admin.account(ctx), Admin.actor(ctx), target.id());
-            forms.redirect(ctx, TARGETS, "Target number " + Forms.phone(target.e164()) + " deleted.");
-        } catch (ApiError refused) {
-            showTarget(ctx, target, forms.refused(ctx, refused, values(target)));
-        }
+        forms.change(ctx, () -> handlers.deleteTarget(Admin.account(ctx), Admin.actor(ctx), target.id()),
+                new Forms.Redirect(TARGETS, "Target number " + Forms.phone(target.e164()) + " deleted."),
+                values(target), model -> showTarget(ctx, target, model));
     }
 
     private void showProperty(Context ctx, Property property, Map<String, Object> model) {

@@ -1,7 +1,6 @@
 package io.calltrail.telephony;
 
 import io.calltrail.app.Admin;
-import io.calltrail.app.ApiError;
 import io.calltrail.web.Dashboard;
 import io.calltrail.web.FormJson;
 import io.calltrail.web.Forms;
@@ -43,15 +42,12 @@ public final class CredentialPages {
         Dashboard.requireWriter(ctx);
         String provider = ctx.formParamAsClass("provider", String.class).getOrDefault("").strip().toLowerCase(Locale.ROOT);
         FormJson.Submitted form = CREDENTIAL_FORM.read(ctx.formParamMap());
-        try {
-            handlers.put(Admin.account(ctx), Admin.actor(ctx), provider, form.body());
-            forms.redirect(ctx, PAGE, "The " + provider + " credential is saved. Its auth token will not be shown again.");
-        } catch (ApiError refused) {
-            Map<String, Object> typed = new HashMap<>(form.values());
-            typed.remove("auth_token"); // a secret never goes back into a page
-            typed.put("provider", provider);
-            showPage(ctx, forms.refused(ctx, refused, typed));
-        }
+        Map<String, Object> typed = new HashMap<>(form.values());
+        typed.remove("auth_token"); // a secret never goes back into a page
+        typed.put("provider", provider);
+        forms.change(ctx, () -> handlers.put(Admin.account(ctx), Admin.actor(ctx), provider, form.body()),
+                new Forms.Redirect(PAGE, "The " + provider + " credential is saved. Its auth token will not be shown again."),
+                typed, model -> showPage(ctx, model));
     }
 
     public void delete(Context ctx) {

@@ -89,12 +89,9 @@ public final class SourceRulePages {
     public void create(Context ctx) {
         Dashboard.requireWriter(ctx);
         FormJson.Submitted form = RULE_FORM.read(ctx.formParamMap());
-        try {
-            SourceRule created = handlers.create(Admin.account(ctx), Admin.actor(ctx), form.body());
-            forms.redirect(ctx, RULES, "Source rule “" + created.name() + "” added.");
-        } catch (ApiError refused) {
-            showRule(ctx, null, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.create(Admin.account(ctx), Admin.actor(ctx), form.body()),
+                created -> new Forms.Redirect(RULES, "Source rule “" + created.name() + "” added."),
+                form.values(), model -> showRule(ctx, null, model));
     }
 
     public void show(Context ctx) {
@@ -108,12 +105,9 @@ public final class SourceRulePages {
         SourceRule rule = rule(ctx);
         FormJson.Submitted form = RULE_FORM.read(ctx.formParamMap());
         form.json().remove("property_id"); // a rule stays with its property
-        try {
-            SourceRule saved = handlers.update(Admin.account(ctx), Admin.actor(ctx), rule.id(), form.body());
-            forms.redirect(ctx, RULES, "Source rule “" + saved.name() + "” saved.");
-        } catch (ApiError refused) {
-            showRule(ctx, rule, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.update(Admin.account(ctx), Admin.actor(ctx), rule.id(), form.body()),
+                saved -> new Forms.Redirect(RULES, "Source rule “" + saved.name() + "” saved."),
+                form.values(), model -> showRule(ctx, rule, model));
     }
 
     public void delete(Context ctx) {

@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -66,6 +69,32 @@ public final class Forms {
     public void redirect(Context ctx, String path, String notice) {
         ctx.cookie(dashboard.cookie(NOTICE_COOKIE, URLEncoder.encode(notice, StandardCharsets.UTF_8), 60, ctx));
         ctx.redirect(path, HttpStatus.SEE_OTHER);
+    }
+
+    /** Where a change leads: the page to go to, and the notice it shows once. */
+    public record Redirect(String path, String notice) {
+    }
+
+    /**
+     * Makes a change submitted from a form: on success, to the page {@code next} names for its result; when the API
+     * refuses it, the form again through {@code showAgain}, with {@code typed} and the refusal (see {@link #refused}).
+     */
+    public <T> void change(Context ctx, Supplier<T> change, Function<? super T, Redirect> next, Map<String, Object> typed,
+                           Consumer<Map<String, Object>> showAgain) {
+        try {
+            Redirect redirect = next.apply(change.get());
+            redirect(ctx, redirect.path(), redirect.notice());
+        } catch (ApiError refused) {
+            showAgain.accept(refused(ctx, refused, typed));
+        }
+    }
+
+    /** A change whose result says nothing more (a deletion, for one): on success, to {@code next}. */
+    public void change(Context ctx, Runnable change, Redirect next, Map<String, Object> typed, Consumer<Map<String, Object>> showAgain) {
+        change(ctx, () -> {
+            change.run();
+            return next;
+        }, Function.identity(), typed, showAgain);
     }
 
     /**

@@ -59,23 +59,18 @@ public final class UserPages {
     public void change(Context ctx) {
         Dashboard.requireOwner(ctx);
         UserStore.Member member = member(ctx);
-        try {
-            users.changeMember(Admin.actor(ctx), member.user().id(), role(ctx), "true".equals(ctx.formParam("can_reveal")));
-            forms.redirect(ctx, PAGE, member.user().email() + " is now " + ctx.formParam("role") + ".");
-        } catch (ApiError refused) {
-            showPage(ctx, forms.refused(ctx, refused, Map.of()));
-        }
+        boolean canReveal = "true".equals(ctx.formParam("can_reveal"));
+        forms.change(ctx, () -> users.changeMember(Admin.actor(ctx), member.user().id(), role(ctx), canReveal),
+                new Forms.Redirect(PAGE, member.user().email() + " is now " + ctx.formParam("role") + "."),
+                Map.of(), model -> showPage(ctx, model));
     }
 
     public void remove(Context ctx) {
         Dashboard.requireOwner(ctx);
         UserStore.Member member = member(ctx);
-        try {
-            users.removeMember(Admin.actor(ctx), member.user().id());
-            forms.redirect(ctx, PAGE, member.user().email() + " is no longer a member of this account.");
-        } catch (ApiError refused) {
-            showPage(ctx, forms.refused(ctx, refused, Map.of()));
-        }
+        forms.change(ctx, () -> users.removeMember(Admin.actor(ctx), member.user().id()),
+                new Forms.Redirect(PAGE, member.user().email() + " is no longer a member of this account."),
+                Map.of(), model -> showPage(ctx, model));
     }
 
     /** A new one-time sign-in link for a member (a forgotten password), shown once. */

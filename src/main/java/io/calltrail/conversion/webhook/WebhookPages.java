@@ -69,12 +69,8 @@ public final class WebhookPages {
         Dashboard.requireWriter(ctx);
         WebhookEndpoint webhook = webhook(ctx);
         FormJson.Submitted form = WEBHOOK_FORM.read(ctx.formParamMap());
-        try {
-            handlers.update(Admin.account(ctx), Admin.actor(ctx), webhook.id(), form.body());
-            forms.redirect(ctx, PAGE, "Webhook saved.");
-        } catch (ApiError refused) {
-            showWebhook(ctx, webhook, forms.refused(ctx, refused, form.values()));
-        }
+        forms.change(ctx, () -> handlers.update(Admin.account(ctx), Admin.actor(ctx), webhook.id(), form.body()),
+                new Forms.Redirect(PAGE, "Webhook saved."), form.values(), model -> showWebhook(ctx, webhook, model));
     }
 
     /** A new signing secret: the old one stops signing at once; the new one is shown this once. */
