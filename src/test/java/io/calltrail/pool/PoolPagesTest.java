@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.calltrail.account.Role;
 import io.calltrail.store.Database;
+import io.calltrail.testing.DemoTraffic;
 import io.calltrail.testing.MutableClock;
 import io.calltrail.testing.TestClient;
 import io.calltrail.testing.TestServer;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PoolPagesTest {
     private TestServer server;
     private MutableClock clock;
-    private String origin;
+    private DemoTraffic traffic;
 
     @AfterEach
     void stop() {
@@ -35,15 +36,12 @@ class PoolPagesTest {
     private void start(Database.Kind kind) {
         clock = MutableClock.at("2026-05-04T15:00:00Z"); // Monday, 10:00 in Austin (America/Chicago)
         server = TestServer.start(kind, clock, Map.of("demo", "true"));
-        origin = server.client().uri("/").toString().replaceAll("/$", "");
+        traffic = new DemoTraffic(server, clock);
     }
 
     /** A visit from a Google Ads click (the demo's rule gives it a pool number); answers the number shown. */
     private String adVisit() {
-        return server.post("/v1/sessions", "{\"property\":\"demo\",\"url\":\"" + origin + "/demo/?gclid=" + UUID.randomUUID()
-                                + "\",\"consent\":{\"ad_storage\":\"granted\"}}",
-                        "User-Agent", TestClient.BROWSER + " " + UUID.randomUUID())
-                .json().get("numbers").get(0).get("tracking").asText();
+        return traffic.visit("/demo/?gclid=" + UUID.randomUUID(), null).number();
     }
 
     private static String pool(TestClient.Answer page) {

@@ -10,6 +10,7 @@ import io.calltrail.account.Role;
 import io.calltrail.account.UserStore;
 import io.calltrail.app.Json;
 import io.calltrail.store.Database;
+import io.calltrail.testing.DemoTraffic;
 import io.calltrail.testing.MutableClock;
 import io.calltrail.testing.TestClient;
 import io.calltrail.testing.TestServer;
@@ -29,8 +30,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * without its CSRF token changes nothing.
  */
 class PrivacyPagesTest {
-    private static final String TOKEN = "privacy-pages-token-0123456789";
-    private static final String YELP_NUMBER = "+15125550110";
     private static final String CALLER = "+15125550201";
     private static final String OTHER = "+15125550202";
     private static final String ADMIN = "ada@example.com";
@@ -50,13 +49,14 @@ class PrivacyPagesTest {
     /** Two calls from {@link #CALLER} to the demo's Yelp number, one from {@link #OTHER}; an admin signed in. */
     private void start(Database.Kind kind) {
         clock = MutableClock.at("2026-05-04T15:00:00Z"); // Monday, 10:00 in Austin
-        server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
+        server = TestServer.start(kind, clock, Map.of("demo", "true"));
         key = server.demoKey();
-        server.simulateCall(YELP_NUMBER, CALLER, 70, true, TOKEN);
+        DemoTraffic traffic = new DemoTraffic(server, clock);
+        traffic.call(DemoTraffic.YELP_NUMBER, CALLER, 70, true);
         clock.advance(Duration.ofHours(1));
-        server.simulateCall(YELP_NUMBER, CALLER, 45, true, TOKEN);
+        traffic.call(DemoTraffic.YELP_NUMBER, CALLER, 45, true);
         clock.advance(Duration.ofMinutes(10));
-        server.simulateCall(YELP_NUMBER, OTHER, 30, true, TOKEN);
+        traffic.call(DemoTraffic.YELP_NUMBER, OTHER, 30, true);
         admin = WebUser.signedIn(server, ADMIN, server.demoAccountId(), Role.ADMIN);
     }
 

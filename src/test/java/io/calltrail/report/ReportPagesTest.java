@@ -12,6 +12,8 @@ import io.calltrail.account.Account;
 import io.calltrail.account.Role;
 import io.calltrail.app.Json;
 import io.calltrail.store.Database;
+import io.calltrail.testing.DemoTraffic;
+import io.calltrail.testing.DemoTraffic.Visit;
 import io.calltrail.testing.Fixtures;
 import io.calltrail.testing.HtmlText;
 import io.calltrail.testing.MutableClock;
@@ -19,10 +21,8 @@ import io.calltrail.testing.TestClient;
 import io.calltrail.testing.TestServer;
 import io.calltrail.testing.WebUser;
 import java.io.StringReader;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -35,14 +35,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * pages show are the reporting API's, formatted for people; the CSV is the API's; another account sees nothing of them.
  */
 class ReportPagesTest {
-    private static final String TOKEN = "report-pages-token-0123456789";
-    private static final String YELP_NUMBER = "+15125550110";
     private static final String MAY_4 = "property=1&from=2026-05-04&to=2026-05-05";
     private static final String MAY_3_AND_4 = "property=1&from=2026-05-03&to=2026-05-05";
 
     private TestServer server;
     private MutableClock clock;
-    private String origin;
+    private DemoTraffic traffic;
 
     @AfterEach
     void stop() {
@@ -53,66 +51,12 @@ class ReportPagesTest {
 
     private void start(Database.Kind kind) {
         clock = MutableClock.at("2026-05-03T15:00:00Z"); // Sunday, 10:00 in Austin
-        server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
-        origin = server.client().uri("/").toString().replaceAll("/$", "");
+        server = TestServer.start(kind, clock, Map.of("demo", "true"));
+        traffic = new DemoTraffic(server, clock);
     }
 
     private WebUser user(String email, Role role) {
         return WebUser.signedIn(server, email, server.demoAccountId(), role);
-    }
-
-    /** A visit: its session id and the tracking number it was shown. */
-    private record Visit(String session, String number) {
-    }
-
-    private Visit visit(String path, String referrer) {
-        JsonNode answer = server.post("/v1/sessions", "{\"property\":\"demo\",\"url\":\"" + origin + path + "\",\"referrer\":"
-                        + (referrer == null ? "null" : "\"" + referrer + "\"") + ",\"consent\":{\"ad_storage\":\"granted\"}}",
-                "User-Agent", TestClient.BROWSER + " " + UUID.randomUUID()).json();
-        JsonNode numbers = answer.get("numbers");
-        return new Visit(answer.get("session").asText(), numbers.isEmpty() ? null : numbers.get(0).get("tracking").asText());
-    }
-
-    private void telClick(Visit visit) {
-        String event = "{\"type\":\"tel_click\",\"id\":\"" + UUID.randomUUID() + "\",\"property\":\"demo\",\"session\":\""
-                + visit.session() + "\",\"url\":\"" + origin + "/demo/\",\"number\":\"" + visit.number() + "\",\"at\":"
-                + clock.millis() + "}";
-        assertThat(server.post("/v1/events", event, "Content-Type", "text/plain").status()).isEqualTo(200);
-        assertThat(server.server().awaitEventsLoaded(Duration.ofSeconds(10))).isTrue();
-    }
-
-    private void importMainLineCall(String caller, String startedAt) {
-        String log = "caller,dialled,start,answer,end,talk_seconds\n" + caller + ",+15125550100," + startedAt + ","
-                + startedAt.replace(":00Z", ":05Z") + "," + startedAt.replace(":00Z", ":45Z") + ",40\n";
-        TestClient.Answer imported = server.send("POST", "/api/v1/calls/import?property=1&format=csv", log,
-                "Authorization", "Bearer " + server.demoKey(), "Content-Type", "text/csv");
-        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
-    }
-
-    /**
-     * Sunday: an ad visit that calls (75 s, a conversion worth $120). Monday: the same caller from another ad (90 s, a
-     * conversion worth $120); a summer-campaign visit that clicks the number (a conversion) and calls unanswered; a
-     * Yelp visit; a direct visit; a call to the Yelp listing's number (a conversion); a main-line call from the call log.
-     */
-    private void twoDays() {
-        Visit sunday = visit("/demo/?gclid=ad-1&utm_source=google&utm_medium=cpc&utm_campaign=spring&utm_term=plumber",
-                "https://www.google.com/");
-        clock.advance(Duration.ofMinutes(1));
-        server.simulateCall(sunday.number(), "+15125550201", 75, true, TOKEN);
-
-        clock.advance(Duration.ofDays(1)); // Monday, 10:01 in Austin
-        Visit spring = visit("/demo/?gclid=ad-2&utm_source=google&utm_medium=cpc&utm_campaign=spring&utm_term=plumber",
-                "https://www.google.com/");
-        Visit summer = visit("/demo/?gclid=ad-3&utm_source=google&utm_medium=cpc&utm_campaign=summer&utm_term=water%20heater",
-                "https://www.google.com/");
-        visit("/demo/#reviews", "https://www.yelp.com/biz/hill-country-plumbing");
-        visit("/demo/index.html?ref=card", null);
-        clock.advance(Duration.ofMinutes(1));
-        server.simulateCall(spring.number(), "+15125550201", 90, true, TOKEN);
-        telClick(summer);
-        server.simulateCall(summer.number(), "+15125550202", 0, false, TOKEN);
-        server.simulateCall(YELP_NUMBER, "+15125550203", 61, true, TOKEN);
-        importMainLineCall("+15125550204", "2026-05-04T16:30:00Z");
     }
 
     private static String page(WebUser user, String path) {
@@ -130,7 +74,7 @@ class ReportPagesTest {
     @EnumSource(Database.Kind.class)
     void theOverviewShowsEachFigureAgainstThePreviousPeriodAndTheShareThatCouldNotBeAttributed(Database.Kind kind) {
         start(kind);
-        twoDays();
+        ReportTraffic.twoDays(traffic, clock);
         WebUser viewer = user("vic@example.com", Role.VIEWER); // reports are for every role
 
         String monday = page(viewer, "/app?" + MAY_4);
@@ -176,7 +120,7 @@ class ReportPagesTest {
     @EnumSource(Database.Kind.class)
     void reportsListEveryValueWithItsFiguresAndSortByAnyColumn(Database.Kind kind) {
         start(kind);
-        twoDays();
+        ReportTraffic.twoDays(traffic, clock);
         WebUser owner = user("olga@example.com", Role.OWNER);
 
         String campaigns = page(owner, "/app/reports/campaign?" + MAY_3_AND_4);
@@ -218,7 +162,7 @@ class ReportPagesTest {
         assertThat(firstColumn(page(owner, "/app/reports/keyword?" + MAY_3_AND_4), "report"))
                 .containsExactly("plumber", "Could not be attributed", "(not set)", "water heater");
         assertThat(firstColumn(page(owner, "/app/reports/landing_page?" + MAY_3_AND_4), "report"))
-                .contains(origin + "/demo/", origin + "/demo/index.html");
+                .contains(traffic.origin() + "/demo/", traffic.origin() + "/demo/index.html");
         assertThat(firstColumn(page(owner, "/app/reports/referrer?" + MAY_3_AND_4), "report")).contains("www.google.com", "(none)");
         assertThat(rows(page(owner, "/app/reports/medium?" + MAY_3_AND_4), "report").get(0))
                 .containsExactly("cpc", "3", "1", "3", "2", "2", "3", "$240.00", "100%");
@@ -234,9 +178,9 @@ class ReportPagesTest {
     @EnumSource(Database.Kind.class)
     void theCsvDownloadIsTheApisWithFormulasDefusedAndPagesEscapeWhatVisitorsSent(Database.Kind kind) throws Exception {
         start(kind);
-        Visit visit = visit("/demo/?gclid=ad-9&utm_source=google&utm_campaign=%3DHYPERLINK(%22http://evil%22)", null);
-        visit("/demo/?utm_source=%40SUM(1%2B1)&utm_campaign=%3Cscript%3Ealert(1)%3C%2Fscript%3E", null);
-        server.simulateCall(visit.number(), "+15125550209", 75, true, TOKEN);
+        Visit visit = traffic.visit("/demo/?gclid=ad-9&utm_source=google&utm_campaign=%3DHYPERLINK(%22http://evil%22)", null);
+        traffic.visit("/demo/?utm_source=%40SUM(1%2B1)&utm_campaign=%3Cscript%3Ealert(1)%3C%2Fscript%3E", null);
+        traffic.call(visit.number(), "+15125550209", 75, true);
         WebUser viewer = user("vic@example.com", Role.VIEWER);
 
         String page = page(viewer, "/app/reports/campaign?property=1&from=2026-05-03&to=2026-05-04");
@@ -269,7 +213,7 @@ class ReportPagesTest {
     @EnumSource(Database.Kind.class)
     void anotherAccountSeesNoneOfThisAccountsFigures(Database.Kind kind) {
         start(kind);
-        twoDays();
+        ReportTraffic.twoDays(traffic, clock);
         Fixtures fixtures = new Fixtures(server.database());
         Account other = fixtures.account("Other business");
         WebUser stranger = WebUser.signedIn(server, "sam@example.com", other.id(), Role.OWNER);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.account.Account;
 import io.calltrail.store.Database;
+import io.calltrail.testing.DemoTraffic;
+import io.calltrail.testing.DemoTraffic.Visit;
 import io.calltrail.testing.Fixtures;
 import io.calltrail.testing.MutableClock;
 import io.calltrail.testing.TestClient;
@@ -14,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -27,13 +28,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * overview and in every report exactly as counted by hand, from the facts and from the daily rollups alike.
  */
 class ReportsEndToEndTest {
-    private static final String TOKEN = "report-test-token-0123456789";
-    private static final String YELP_NUMBER = "+15125550110";
-
     private TestServer server;
     private MutableClock clock;
     private String key;
-    private String origin;
+    private DemoTraffic traffic;
 
     @AfterEach
     void stop() {
@@ -44,65 +42,9 @@ class ReportsEndToEndTest {
 
     private void start(Database.Kind kind) {
         clock = MutableClock.at("2026-05-03T15:00:00Z"); // Sunday, 10:00 in Austin
-        server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
+        server = TestServer.start(kind, clock, Map.of("demo", "true"));
         key = server.demoKey();
-        origin = server.client().uri("/").toString().replaceAll("/$", "");
-    }
-
-    /** A visit: its session id and the number it was shown. */
-    private record Visit(String session, String number) {
-    }
-
-    private Visit visit(String path, String referrer) {
-        JsonNode answer = server.post("/v1/sessions", "{\"property\":\"demo\",\"url\":\"" + origin + path + "\",\"referrer\":"
-                        + (referrer == null ? "null" : "\"" + referrer + "\"") + ",\"consent\":{\"ad_storage\":\"granted\"}}",
-                "User-Agent", TestClient.BROWSER + " " + UUID.randomUUID()).json();
-        JsonNode numbers = answer.get("numbers"); // empty when the visit sees the business's own number
-        return new Visit(answer.get("session").asText(), numbers.isEmpty() ? null : numbers.get(0).get("tracking").asText());
-    }
-
-    private void telClick(Visit visit) {
-        String event = "{\"type\":\"tel_click\",\"id\":\"" + UUID.randomUUID() + "\",\"property\":\"demo\",\"session\":\""
-                + visit.session() + "\",\"url\":\"" + origin + "/demo/\",\"number\":\"" + visit.number() + "\",\"at\":"
-                + clock.millis() + "}";
-        assertThat(server.post("/v1/events", event, "Content-Type", "text/plain").status()).isEqualTo(200);
-        assertThat(server.server().awaitEventsLoaded(Duration.ofSeconds(10))).isTrue();
-    }
-
-    private void importMainLineCall(String caller, String startedAt) {
-        String log = "caller,dialled,start,answer,end,talk_seconds\n" + caller + ",+15125550100," + startedAt + ","
-                + startedAt.replace(":00Z", ":05Z") + "," + startedAt.replace(":00Z", ":45Z") + ",40\n";
-        TestClient.Answer imported = server.send("POST", "/api/v1/calls/import?property=1&format=csv", log,
-                "Authorization", "Bearer " + key, "Content-Type", "text/csv");
-        assertThat(imported.status()).as(imported.body()).isEqualTo(200);
-        assertThat(imported.json().get("imported").asInt()).isEqualTo(1);
-    }
-
-    /**
-     * Sunday: one visit from a Google Ads click that calls (75 s, a conversion worth 120 USD). Monday: the same caller
-     * again from another ad click (90 s, a conversion); a visit from another campaign that clicks the number (a
-     * conversion of the click action, without value) and calls without being answered; a visit from yelp.com; a
-     * direct visit; a call to the Yelp listing's number (61 s, a conversion); and a call to the main line from the call log.
-     */
-    private void twoDays() {
-        Visit sunday = visit("/demo/?gclid=ad-1&utm_source=google&utm_medium=cpc&utm_campaign=spring&utm_term=plumber",
-                "https://www.google.com/");
-        clock.advance(Duration.ofMinutes(1));
-        server.simulateCall(sunday.number(), "+15125550201", 75, true, TOKEN);
-
-        clock.advance(Duration.ofDays(1)); // Monday, 10:01 in Austin
-        Visit spring = visit("/demo/?gclid=ad-2&utm_source=google&utm_medium=cpc&utm_campaign=spring&utm_term=plumber",
-                "https://www.google.com/");
-        Visit summer = visit("/demo/?gclid=ad-3&utm_source=google&utm_medium=cpc&utm_campaign=summer&utm_term=water%20heater",
-                "https://www.google.com/");
-        visit("/demo/#reviews", "https://www.yelp.com/biz/hill-country-plumbing");
-        visit("/demo/index.html?ref=card", null);
-        clock.advance(Duration.ofMinutes(1));
-        server.simulateCall(spring.number(), "+15125550201", 90, true, TOKEN);
-        telClick(summer);
-        server.simulateCall(summer.number(), "+15125550202", 0, false, TOKEN);
-        server.simulateCall(YELP_NUMBER, "+15125550203", 61, true, TOKEN);
-        importMainLineCall("+15125550204", "2026-05-04T16:30:00Z");
+        traffic = new DemoTraffic(server, clock);
     }
 
     private JsonNode get(String path) {
@@ -133,7 +75,7 @@ class ReportsEndToEndTest {
     @EnumSource(Database.Kind.class)
     void theOverviewCountsThePeriodAndComparesItWithThePreviousOne(Database.Kind kind) {
         start(kind);
-        twoDays();
+        ReportTraffic.twoDays(traffic, clock);
         String body = server.api("GET", "/api/v1/reports/overview?property=1&from=2026-05-04&to=2026-05-05", key, null).body();
         JsonNode overview = io.calltrail.app.Json.parse(body);
         assertThat(overview.get("time_zone").asText()).isEqualTo("America/Chicago");
@@ -172,8 +114,9 @@ class ReportsEndToEndTest {
     @EnumSource(Database.Kind.class)
     void everyReportCountsEachFactUnderItsOriginAndSortsByAnyMetric(Database.Kind kind) {
         start(kind);
-        twoDays();
+        ReportTraffic.twoDays(traffic, clock);
         String period = "property=1&from=2026-05-03&to=2026-05-05";
+        String origin = traffic.origin();
         Map<String, JsonNode> sources = byName(get("/api/v1/reports/source?" + period));
         assertThat(sources.keySet()).containsExactly("google", "(not attributable)", "Yelp listing", "(direct)", "www.yelp.com");
         assertThat(figures(sources.get("google"))).isEqualTo(figures(3, 1, 3, 2, 2, 3, "240.00"));
@@ -246,7 +189,7 @@ class ReportsEndToEndTest {
     @EnumSource(Database.Kind.class)
     void rolledUpDaysAnswerLikeTheFactsAndFollowWhatChangesLater(Database.Kind kind) {
         start(kind);
-        twoDays();
+        ReportTraffic.twoDays(traffic, clock);
         List<String> paths = new ArrayList<>(List.of("/api/v1/reports/overview?property=1&from=2026-05-03&to=2026-05-06",
                 "/api/v1/reports/overview?property=1&from=2026-05-04&to=2026-05-05"));
         for (Dimension dimension : Dimension.values()) {
@@ -264,7 +207,7 @@ class ReportsEndToEndTest {
         assertThat(paths.stream().map(path -> get(path).toString()).toList()).isEqualTo(fromFacts);
 
         // a call from Monday imported on Wednesday counts at once, and the day is rolled up again
-        importMainLineCall("+15125550205", "2026-05-04T18:00:00Z");
+        traffic.importMainLineCall("+15125550205", "2026-05-04T18:00:00Z");
         JsonNode monday = get("/api/v1/reports/overview?property=1&from=2026-05-04&to=2026-05-05");
         assertThat(monday.get("calls").get("current").asLong()).isEqualTo(5);
         assertThat(monday.get("not_attributable_calls").get("current").asLong()).isEqualTo(2);
@@ -284,7 +227,7 @@ class ReportsEndToEndTest {
         assertThat(get("/api/v1/reports/campaign?property=1&from=2026-05-04&to=2026-05-05").toString()).isEqualTo(restated.toString());
 
         // a call log reaching back before the first visit: such days too are rolled up, once a report has read them
-        importMainLineCall("+15125550206", "2026-05-01T16:00:00Z");
+        traffic.importMainLineCall("+15125550206", "2026-05-01T16:00:00Z");
         assertThat(get("/api/v1/reports/overview?property=1&from=2026-05-01&to=2026-05-02").get("calls").get("current").asLong())
                 .isEqualTo(1);
         assertThat(server.server().rollups().run().rolledAgain()).isEqualTo(1);
@@ -310,9 +253,9 @@ class ReportsEndToEndTest {
     @EnumSource(Database.Kind.class)
     void reportsDownloadAsCsvWithFormulasDefused(Database.Kind kind) throws Exception {
         start(kind);
-        Visit visit = visit("/demo/?gclid=ad-9&utm_source=google&utm_campaign=%3DHYPERLINK(%22http://evil%22)", null);
-        visit("/demo/?utm_source=%40SUM(1%2B1)&utm_campaign=-2%2B3", null);
-        server.simulateCall(visit.number(), "+15125550209", 75, true, TOKEN);
+        Visit visit = traffic.visit("/demo/?gclid=ad-9&utm_source=google&utm_campaign=%3DHYPERLINK(%22http://evil%22)", null);
+        traffic.visit("/demo/?utm_source=%40SUM(1%2B1)&utm_campaign=-2%2B3", null);
+        traffic.call(visit.number(), "+15125550209", 75, true);
 
         TestClient.Answer bySuffix = server.api("GET", "/api/v1/reports/campaign.csv?property=1&from=2026-05-03&to=2026-05-04", key, null);
         assertThat(bySuffix.status()).as(bySuffix.body()).isEqualTo(200);

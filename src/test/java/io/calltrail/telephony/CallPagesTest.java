@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.account.Role;
 import io.calltrail.store.Database;
+import io.calltrail.testing.DemoTraffic;
 import io.calltrail.testing.MutableClock;
 import io.calltrail.testing.TestClient;
 import io.calltrail.testing.TestServer;
 import io.calltrail.testing.WebUser;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -23,10 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * filters narrow it, the call page tells the journey, and only users allowed to reveal a number can, audit-logged.
  */
 class CallPagesTest {
-    private static final String TOKEN = "call-pages-token-0123456789";
     private static final String CALLER = "+15125550199";
     private static final String MASKED = "+1 512-***-**99";
-    private static final String YELP_NUMBER = "+15125550110";
     private static final String LANDING = "/demo/?gclid=ad-click-7&utm_source=google&utm_medium=cpc&utm_campaign=spring-sale"
             + "&utm_term=burst%20pipe";
 
@@ -34,6 +32,7 @@ class CallPagesTest {
     private MutableClock clock;
     private String key;
     private String origin;
+    private DemoTraffic traffic;
 
     @AfterEach
     void stop() {
@@ -44,26 +43,23 @@ class CallPagesTest {
 
     private void start(Database.Kind kind) {
         clock = MutableClock.at("2026-05-04T15:00:00Z"); // Monday, 10:00 in Austin (America/Chicago)
-        server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
+        server = TestServer.start(kind, clock, Map.of("demo", "true"));
         key = server.demoKey();
-        origin = server.client().uri("/").toString().replaceAll("/$", "");
+        traffic = new DemoTraffic(server, clock);
+        origin = traffic.origin();
     }
 
     /** The journey: returns the id of the ad visitor's call. */
     private long adVisitCallsAndYelpCallerIsMissed() {
-        JsonNode opened = server.post("/v1/sessions", "{\"property\":\"demo\",\"url\":\"" + origin + LANDING + "\",\"referrer\":"
-                        + "\"https://www.google.com/\",\"consent\":{\"ad_storage\":\"granted\"}}",
-                "User-Agent", TestClient.BROWSER + " " + UUID.randomUUID()).json();
-        String session = opened.get("session").asText();
-        String leased = opened.get("numbers").get(0).get("tracking").asText();
+        DemoTraffic.Visit visit = traffic.visit(LANDING, "https://www.google.com/");
         clock.advance(Duration.ofSeconds(30));
-        event("page_view", session, origin + "/demo/prices", null);
+        traffic.pageView(visit, "/demo/prices");
         clock.advance(Duration.ofSeconds(30));
-        event("tel_click", session, origin + "/demo/prices", leased);
+        traffic.telClick(visit, "/demo/prices");
         clock.advance(Duration.ofSeconds(20));
-        server.simulateCall(leased, CALLER, 75, true, TOKEN);
+        traffic.call(visit.number(), CALLER, 75, true);
         clock.advance(Duration.ofMinutes(5));
-        server.simulateCall(YELP_NUMBER, "+15125550177", 0, false, TOKEN);
+        traffic.call(DemoTraffic.YELP_NUMBER, "+15125550177", 0, false);
         JsonNode calls = server.api("GET", "/api/v1/calls?attribution=lease", key, null).json();
         assertThat(calls).hasSize(1);
         long call = calls.get(0).get("id").asLong();
@@ -72,14 +68,6 @@ class CallPagesTest {
                 + "\"occurred_at\":\"2026-05-05T14:00:00Z\"}]}");
         assertThat(outcome.status()).as(outcome.body()).isEqualTo(200);
         return call;
-    }
-
-    private void event(String type, String session, String url, String number) {
-        String event = "{\"type\":\"" + type + "\",\"id\":\"" + UUID.randomUUID() + "\",\"property\":\"demo\",\"session\":\""
-                + session + "\",\"url\":\"" + url + "\"" + (number == null ? "" : ",\"number\":\"" + number + "\"") + ",\"at\":"
-                + clock.millis() + "}";
-        assertThat(server.post("/v1/events", event, "Content-Type", "text/plain").status()).isEqualTo(200);
-        assertThat(server.server().awaitEventsLoaded(Duration.ofSeconds(10))).isTrue();
     }
 
     /** The list's rows, without the filter form (whose source menu names every source). */
@@ -142,7 +130,7 @@ class CallPagesTest {
 
         for (int i = 0; i < CallPages.PAGE_SIZE + 2; i++) {
             clock.advance(Duration.ofMinutes(1));
-            server.simulateCall(YELP_NUMBER, String.format("+151255502%02d", i), 5, true, TOKEN);
+            traffic.call(DemoTraffic.YELP_NUMBER, String.format("+151255502%02d", i), 5, true);
         }
         TestClient.Answer first = ana.get("/app/calls?source=Yelp+listing");
         assertThat(count(rows(first), "<tr>")).isEqualTo(CallPages.PAGE_SIZE);

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.account.Role;
 import io.calltrail.account.UserStore;
 import io.calltrail.store.Database;
+import io.calltrail.testing.DemoTraffic;
+import io.calltrail.testing.DemoTraffic.Visit;
 import io.calltrail.testing.MutableClock;
 import io.calltrail.testing.TestClient;
 import io.calltrail.testing.TestServer;
@@ -18,7 +20,6 @@ import java.io.StringReader;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +33,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * HTTP destinations are sent from the page once set up; viewers, other accounts and forms without a token may not.
  */
 class ExportPagesTest {
-    private static final String TOKEN = "export-pages-token-0123456789";
     private static final String ADMIN = "ada@example.com";
     private static final String CLICKS = "/app/exports/google-ads-clicks?property=1";
 
@@ -50,22 +50,16 @@ class ExportPagesTest {
 
     private void start(Database.Kind kind) {
         clock = MutableClock.at("2026-05-04T15:00:00Z"); // Monday, 10:00 in Austin
-        server = TestServer.start(kind, clock, Map.of("demo", "true", "demo.authToken", TOKEN));
+        server = TestServer.start(kind, clock, Map.of("demo", "true"));
         key = server.demoKey();
-        String origin = server.client().uri("/").toString().replaceAll("/$", "");
+        DemoTraffic traffic = new DemoTraffic(server, clock);
         String granted = "{\"ad_storage\":\"granted\",\"ad_user_data\":\"granted\"}";
-        String consenting = visit(origin, "gclid=click-A", granted, false);
-        String private_ = visit(origin, "gclid=click-B", granted, true);
+        Visit consenting = traffic.visit("/demo/?gclid=click-A", null, granted, false);
+        Visit private_ = traffic.visit("/demo/?gclid=click-B", null, granted, true);
         clock.advance(Duration.ofSeconds(20));
-        server.simulateCall(consenting, "+15125550201", 75, true, TOKEN);
-        server.simulateCall(private_, "+15125550202", 80, true, TOKEN);
+        traffic.call(consenting.number(), "+15125550201", 75, true);
+        traffic.call(private_.number(), "+15125550202", 80, true);
         admin = WebUser.signedIn(server, ADMIN, server.demoAccountId(), Role.ADMIN);
-    }
-
-    private String visit(String origin, String query, String consent, boolean gpc) {
-        return server.post("/v1/sessions", "{\"property\":\"demo\",\"url\":\"" + origin + "/demo/?" + query + "\",\"gpc\":" + gpc
-                        + ",\"consent\":" + consent + "}", "User-Agent", TestClient.BROWSER + " " + UUID.randomUUID())
-                .json().get("numbers").get(0).get("tracking").asText();
     }
 
     private String page() {
