@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.account.Role;
-import io.calltrail.account.UserStore;
 import io.calltrail.app.Json;
 import io.calltrail.store.Database;
 import io.calltrail.testing.DemoTraffic;
@@ -66,12 +65,6 @@ class PrivacyPagesTest {
         return answer.body();
     }
 
-    private String actor(String email) {
-        long id = server.database().jdbi().withHandle(handle -> new UserStore(server.database().jdbi()).byEmail(handle, email))
-                .orElseThrow().id();
-        return "user:" + id + " (" + email + ")";
-    }
-
     private JsonNode audit(String action) {
         TestClient.Answer answer = server.api("GET", "/api/v1/audit?action=" + action, key, null);
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
@@ -111,7 +104,7 @@ class PrivacyPagesTest {
         assertThat(report.get("calls")).isEqualTo(api.get("calls"));
         JsonNode looked = audit("privacy.subject_access");
         assertThat(looked).hasSize(2);
-        assertThat(looked.get(1).get("actor").asText()).isEqualTo(actor(ADMIN));
+        assertThat(looked.get(1).get("actor").asText()).isEqualTo(WebUser.actor(server, ADMIN));
         assertThat(looked.get(1).get("details").get("calls").asInt()).isEqualTo(2);
 
         assertThat(callers()).containsExactly("+1 512-***-**01", "+1 512-***-**01", "+1 512-***-**02");
@@ -128,7 +121,7 @@ class PrivacyPagesTest {
         assertThat(callers()).containsExactly(null, null, "+1 512-***-**02");
         JsonNode audited = audit("privacy.erase");
         assertThat(audited).hasSize(1);
-        assertThat(audited.get(0).get("actor").asText()).isEqualTo(actor(ADMIN));
+        assertThat(audited.get(0).get("actor").asText()).isEqualTo(WebUser.actor(server, ADMIN));
         assertThat(audited.get(0).get("details").get("erased").get("calls").asInt()).isEqualTo(2);
         assertThat(audited.get(0).toString()).doesNotContain("5550201");
 
@@ -169,7 +162,7 @@ class PrivacyPagesTest {
         assertThat(retention.get("caller_number_days").asInt()).isEqualTo(30);
         assertThat(retention.get("records_months").asInt()).isEqualTo(13);
         JsonNode changed = audit("settings.change");
-        assertThat(changed.get(0).get("actor").asText()).isEqualTo(actor(ADMIN));
+        assertThat(changed.get(0).get("actor").asText()).isEqualTo(WebUser.actor(server, ADMIN));
         assertThat(changed.get(0).get("target_type").asText()).isEqualTo("retention");
         assertThat(changed.get(0).get("details").toString()).contains("\"caller_number_days\":{\"from\":90,\"to\":30}");
 

@@ -228,9 +228,7 @@ class CallPagesTest {
         assertThat(revealed.header("Cache-Control")).isEqualTo("no-store");
         JsonNode entries = audit();
         assertThat(entries).hasSize(1);
-        long userId = server.database().jdbi().withHandle(handle -> handle.createQuery(
-                "SELECT id FROM app_user WHERE email = 'ana@example.com'").mapTo(Long.class).one());
-        assertThat(entries.get(0).get("actor").asText()).isEqualTo("user:" + userId + " (ana@example.com)");
+        assertThat(entries.get(0).get("actor").asText()).isEqualTo(WebUser.actor(server, "ana@example.com"));
         assertThat(entries.get(0).get("actor_role").asText()).isEqualTo("owner");
         assertThat(entries.get(0).get("target_type").asText()).isEqualTo("call");
         assertThat(entries.get(0).get("target_id").asText()).isEqualTo(Long.toString(call));

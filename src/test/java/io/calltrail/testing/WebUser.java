@@ -58,6 +58,13 @@ public final class WebUser {
         return user;
     }
 
+    /** How the audit log names a user's changes made from the dashboard: {@code user:<id> (<email>)}. */
+    public static String actor(TestServer server, String email) {
+        long id = server.database().jdbi().withHandle(handle -> new UserStore(server.database().jdbi()).byEmail(handle, email))
+                .orElseThrow().id();
+        return "user:" + id + " (" + email + ")";
+    }
+
     /** Opens the sign-in page and posts the form; answers the response (302 to the dashboard when it worked). */
     public TestClient.Answer signIn(String email, String password) {
         get("/sign-in");

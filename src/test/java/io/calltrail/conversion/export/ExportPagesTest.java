@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.calltrail.account.Role;
-import io.calltrail.account.UserStore;
 import io.calltrail.store.Database;
 import io.calltrail.testing.DemoTraffic;
 import io.calltrail.testing.DemoTraffic.Visit;
@@ -79,12 +78,6 @@ class ExportPagesTest {
         return records.subList(2, records.size());
     }
 
-    private String actor(String email) {
-        long id = server.database().jdbi().withHandle(handle -> new UserStore(server.database().jdbi()).byEmail(handle, email))
-                .orElseThrow().id();
-        return "user:" + id + " (" + email + ")";
-    }
-
     @ParameterizedTest
     @EnumSource(Database.Kind.class)
     void downloadingTheClickFileIsARunByTheUserThatSendsEachConversionOnce(Database.Kind kind) throws IOException {
@@ -107,7 +100,7 @@ class ExportPagesTest {
 
         JsonNode runs = server.api("GET", "/api/v1/audit?action=export.run", key, null).json();
         assertThat(runs).hasSize(1);
-        assertThat(runs.get(0).get("actor").asText()).isEqualTo(actor(ADMIN));
+        assertThat(runs.get(0).get("actor").asText()).isEqualTo(WebUser.actor(server, ADMIN));
         assertThat(runs.get(0).get("details").get("destination").asText()).isEqualTo("google-ads-clicks");
         assertThat(runs.get(0).get("details").get("sent").asInt()).isEqualTo(1);
         assertThat(runs.get(0).get("details").get("held_back").get("global_privacy_control").asInt()).isEqualTo(1);
@@ -143,7 +136,7 @@ class ExportPagesTest {
                 + " queued, 1 held back (Global Privacy Control 1); they are sent in the background, retried until Google Data"
                 + " Manager takes them.");
         JsonNode runs = server.api("GET", "/api/v1/audit?action=export.run", key, null).json();
-        assertThat(runs.get(0).get("actor").asText()).isEqualTo(actor(ADMIN));
+        assertThat(runs.get(0).get("actor").asText()).isEqualTo(WebUser.actor(server, ADMIN));
         assertThat(runs.get(0).get("details").get("destination").asText()).isEqualTo("google-data-manager");
         assertThat(text(admin.post("/app/exports/google-data-manager?property=1", Map.of()).body(), "export-result"))
                 .isEqualTo("Google Data Manager for Hill Country Plumbing (demo): 0 conversions queued.");
