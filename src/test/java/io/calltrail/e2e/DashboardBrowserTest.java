@@ -90,7 +90,14 @@ class DashboardBrowserTest {
             screenshot(manager, "overview-390px");
             open(manager, "/app/calls");
             screenshot(manager, "calls-list-390px");
+            for (String page : List.of("/app/calls/" + callId, "/app/numbers", "/app/reports/campaign", "/app/setup",
+                    "/app/setup/conversion-actions/new", "/app/privacy")) {
+                open(manager, page);
+                screenshot(manager, page.substring(5).replace('/', '-') + "-390px");
+            }
             manager.driver().manage().window().setSize(new Dimension(1280, 900));
+            open(manager, "/app/reports/campaign");
+            screenshot(manager, "report-campaign");
 
             open(manager, "/app/numbers");
             assertThat(manager.driver().findElement(By.tagName("main")).getText()).contains("Google Ads visitors");
