@@ -169,6 +169,8 @@ public final class Users {
     private String linkPath(Handle handle, long userId, long accountId) {
         String token = Tokens.random();
         Instant now = clock.instant();
+        // used and expired links sign no one in: they go when the next one is made
+        handle.createUpdate("DELETE FROM sign_in_link WHERE expires_at < :now OR used_at IS NOT NULL").bind("now", now).execute();
         store.insertLink(handle, Tokens.hash(token), userId, accountId, now, now.plus(LINK_LIFETIME));
         return "/sign-in/link/" + token;
     }
