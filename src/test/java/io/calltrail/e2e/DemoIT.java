@@ -63,11 +63,19 @@ class DemoIT {
             assertThat(client.api("GET", "/api/v1/accounts", ownerKey, null).json()).hasSize(2);
             assertThat(client.get("/health/live").status()).isEqualTo(200);
             assertThat(client.get("/metrics").body()).contains("calltrail_pool_numbers_in_use");
+
+            // the dashboard: the printed one-time link opens the page where the owner chooses a password
+            String link = line(output, "Sign in once as owner@localhost");
+            TestClient.Answer choose = client.get(java.net.URI.create(link).getPath());
+            assertThat(choose.status()).isEqualTo(200);
+            assertThat(choose.body()).contains("owner@localhost").contains("name=\"password\"");
+            assertThat(client.get("/app").status()).as("signed out: to the sign-in page").isEqualTo(302);
         }
         // the same folder again: nothing seeded twice, the owner key is not shown again
         try (ServerProcess again = ServerProcess.startIn(folder, "--demo")) {
             String output = again.output();
             assertThat(output).doesNotContain("Owner API key");
+            assertThat(output).as("no password chosen yet: a new link").contains("Sign in once as owner@localhost");
             assertThat(again.client().api("GET", "/api/v1/accounts", ownerKey, null).json()).hasSize(2);
             String demoKey = line(output, "Demo API key");
             assertThat(again.client().api("GET", "/api/v1/properties", demoKey, null).json()).hasSize(1);
