@@ -81,8 +81,14 @@ public final class UserStore {
                 .bind("account", accountId).mapTo(Integer.class).one();
     }
 
-    public boolean anyUser() {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM app_user").mapTo(Long.class).one() > 0);
+    public boolean anyUser(Handle handle) {
+        return handle.createQuery("SELECT COUNT(*) FROM app_user").mapTo(Long.class).one() > 0;
+    }
+
+    /** The accounts the user is a member of, oldest first. */
+    public List<Long> accountIds(Handle handle, long userId) {
+        return handle.createQuery("SELECT account_id FROM membership WHERE user_id = :user ORDER BY account_id")
+                .bind("user", userId).mapTo(Long.class).list();
     }
 
     public Optional<Credentials> credentials(String email) {
@@ -172,6 +178,11 @@ public final class UserStore {
                 .bind("hash", tokenHash).bind("now", now)
                 .map((rs, ctx) -> new Link(rs.getLong("user_id"), rs.getLong("account_id")))
                 .findOne();
+    }
+
+    /** Used and expired links sign no one in. */
+    public void deleteSpentLinks(Handle handle, Instant now) {
+        handle.createUpdate("DELETE FROM sign_in_link WHERE expires_at < :now OR used_at IS NOT NULL").bind("now", now).execute();
     }
 
     /** Marks the link used; false when another request used it first. */

@@ -118,7 +118,7 @@ public final class SignInHandlers {
                 throw ApiError.notFound("sign-in link");
             }
             users.setPassword(handle, user.get().id(), hash, clock.instant());
-            handle.createUpdate("DELETE FROM web_session WHERE user_id = :user").bind("user", user.get().id()).execute();
+            dashboard.sessions().closeAll(handle, user.get().id());
             String opened = dashboard.sessions().open(handle, user.get().id(), link.get().accountId());
             audit.record(handle, Actor.user(user.get().id(), user.get().email(), link.get().accountId(), null, false,
                     ClientAddress.of(ctx, trustForwardedHeaders)), "user.password_set", "user", Long.toString(user.get().id()));

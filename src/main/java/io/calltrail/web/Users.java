@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -47,7 +48,7 @@ public final class Users {
         Instant now = clock.instant();
         try {
             jdbi.useTransaction(handle -> {
-                if (handle.createQuery("SELECT COUNT(*) FROM app_user").mapTo(Long.class).one() == 0) {
+                if (!store.anyUser(handle)) {
                     User owner = store.insertUser(handle, email, "Owner", now);
                     store.addMembership(handle, owner.id(), operatorAccountId, Role.OWNER, true, now);
                 }
@@ -86,8 +87,7 @@ public final class Users {
             if (user.isEmpty()) {
                 return Optional.<String>empty();
             }
-            var memberships = handle.createQuery("SELECT account_id FROM membership WHERE user_id = :user ORDER BY account_id")
-                    .bind("user", user.get().id()).mapTo(Long.class).list();
+            List<Long> memberships = store.accountIds(handle, user.get().id());
             if (memberships.isEmpty()) {
                 return Optional.<String>empty();
             }
@@ -170,7 +170,7 @@ public final class Users {
         String token = Tokens.random();
         Instant now = clock.instant();
         // used and expired links sign no one in: they go when the next one is made
-        handle.createUpdate("DELETE FROM sign_in_link WHERE expires_at < :now OR used_at IS NOT NULL").bind("now", now).execute();
+        store.deleteSpentLinks(handle, now);
         store.insertLink(handle, Tokens.hash(token), userId, accountId, now, now.plus(LINK_LIFETIME));
         return "/sign-in/link/" + token;
     }

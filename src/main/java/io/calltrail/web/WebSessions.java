@@ -91,6 +91,11 @@ public final class WebSessions {
                 .bind("hash", tokenHash).execute());
     }
 
+    /** Signs the user out everywhere (a password chosen through a one-time link). */
+    void closeAll(Handle handle, long userId) {
+        handle.createUpdate("DELETE FROM web_session WHERE user_id = :user").bind("user", userId).execute();
+    }
+
     /** Signs the user out everywhere but here (after a password change). */
     void closeOthers(Handle handle, long userId, String keepTokenHash) {
         handle.createUpdate("DELETE FROM web_session WHERE user_id = :user AND token_hash <> :keep")
