@@ -138,10 +138,15 @@ public final class WebhookHandlers {
         long id = Admin.pathId(ctx, "webhook");
         DeliveryReport.Status status = status(ctx);
         int limit = limit(ctx);
-        ctx.json(jdbi.withHandle(handle -> {
+        ctx.json(deliveries(account, id, status, limit));
+    }
+
+    /** The endpoint's latest deliveries, newest first; {@code status} null for every status. */
+    public java.util.List<DeliveryReport> deliveries(Account account, long id, DeliveryReport.Status status, int limit) {
+        return jdbi.withHandle(handle -> {
             store.get(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("webhook"));
             return webhooks.deliveries(handle, account.id(), id, status, limit);
-        }));
+        });
     }
 
     private void recordChange(org.jdbi.v3.core.Handle handle, Actor actor, long id, String operation, Map<String, Object> what) {

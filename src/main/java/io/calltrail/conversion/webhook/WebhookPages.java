@@ -2,10 +2,13 @@ package io.calltrail.conversion.webhook;
 
 import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
+import io.calltrail.conversion.delivery.DeliveryReport;
 import io.calltrail.web.Dashboard;
 import io.calltrail.web.FormJson;
 import io.calltrail.web.Forms;
+import io.calltrail.web.Readable;
 import io.javalin.http.Context;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +18,7 @@ import java.util.Map;
  * the page that answers its creation or rotation. Changes go through {@link WebhookHandlers}, as the API's do.
  */
 public final class WebhookPages {
+    private static final int RECENT_DELIVERIES = 20;
     private static final String PAGE = "/app/setup/webhooks";
     private static final FormJson WEBHOOK_FORM = FormJson.fields().textOrNull("url").list("events").checkbox("active");
     private static final List<Forms.Option> EVENTS = List.of(
@@ -94,8 +98,27 @@ public final class WebhookPages {
         all.put("events", EVENTS);
         if (webhook != null) {
             all.put("webhook", webhook);
+            all.put("deliveries", handlers.deliveries(Admin.account(ctx), webhook.id(), null, RECENT_DELIVERIES).stream()
+                    .map(DeliveryRow::of).toList());
         }
         forms.render(ctx, "setup/webhook", all);
+    }
+
+    /** A delivery as the webhook's page lists it: times in UTC, the receiver's last answer in words. */
+    record DeliveryRow(String event, String created, String status, String badge, int attempts, String lastAnswer, String next) {
+        static DeliveryRow of(DeliveryReport delivery) {
+            String answer = delivery.lastStatusCode() != null ? "HTTP " + delivery.lastStatusCode()
+                    : delivery.lastError() != null ? delivery.lastError() : "";
+            String badge = switch (delivery.status()) {
+                case DELIVERED -> "good";
+                case FAILED -> "bad";
+                case PENDING -> "warn";
+            };
+            String next = delivery.status() == DeliveryReport.Status.PENDING && delivery.nextAttemptAt() != null
+                    ? Readable.dateTime(delivery.nextAttemptAt(), ZoneOffset.UTC) : "";
+            return new DeliveryRow(delivery.eventType(), Readable.dateTime(delivery.createdAt(), ZoneOffset.UTC),
+                    delivery.status().toString(), badge, delivery.attempts().size(), answer, next);
+        }
     }
 
     /** An address as listed: without its query, which may carry a token of the receiver's. */
