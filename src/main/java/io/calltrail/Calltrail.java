@@ -143,11 +143,58 @@ public final class Calltrail implements Runnable {
         }
     }
 
-    @Command(name = "import-calls", mixinStandardHelpOptions = true,
-            description = "Import a call log (Asterisk Master.csv, FreeSWITCH mod_cdr_csv, or CSV) into a property.")
-    static final class ImportCalls implements Callable<Integer> {
+    /**
+     * A command that works on the database without the server: loads the settings (exit 2 when they are invalid),
+     * checks its own arguments, then opens the database, the keys and the outbox for {@link #run}.
+     */
+    abstract static class OfflineCommand implements Callable<Integer> {
         @Mixin
         SettingsOptions options = new SettingsOptions();
+
+        /** An exit status when the arguments are wrong (after saying why), or null to go on. */
+        Integer check() {
+            return null;
+        }
+
+        abstract int run(Settings settings, Server.Offline offline) throws Exception;
+
+        @Override
+        public Integer call() throws Exception {
+            Settings settings = loadOrReport(options, options.flags());
+            if (settings == null) {
+                return 2;
+            }
+            Integer refused = check();
+            if (refused != null) {
+                return refused;
+            }
+            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
+                return run(settings, offline);
+            }
+        }
+    }
+
+    /** The property with this public key, or empty after saying there is none. */
+    static java.util.Optional<io.calltrail.property.Property> property(org.jdbi.v3.core.Jdbi jdbi, String key) {
+        var found = new io.calltrail.property.PropertyStore(jdbi).byPublicKey(key);
+        if (found.isEmpty()) {
+            System.err.println("no property has the key " + key);
+        }
+        return found;
+    }
+
+    /** The account given, else the database's only one; null after saying which is missing. */
+    static Long account(org.jdbi.v3.core.Jdbi jdbi, Long given) {
+        Long accountId = given != null ? given : onlyAccount(jdbi);
+        if (accountId == null) {
+            System.err.println("name the account with --account ID (this database has none or several)");
+        }
+        return accountId;
+    }
+
+    @Command(name = "import-calls", mixinStandardHelpOptions = true,
+            description = "Import a call log (Asterisk Master.csv, FreeSWITCH mod_cdr_csv, or CSV) into a property.")
+    static final class ImportCalls extends OfflineCommand {
         @Option(names = "--format", required = true, paramLabel = "asterisk|freeswitch|csv", description = "The log's format.")
         io.calltrail.telephony.CallLogImport.Format format;
         @Option(names = "--property", required = true, paramLabel = "KEY", description = "The property's public key.")
@@ -161,44 +208,35 @@ public final class Calltrail implements Runnable {
         Path file;
 
         @Override
-        public Integer call() throws Exception {
-            Settings settings = loadOrReport(options, options.flags());
-            if (settings == null) {
+        int run(Settings settings, Server.Offline offline) throws Exception {
+            Database database = offline.database();
+            var crypto = offline.crypto();
+            var routing = new io.calltrail.telephony.RoutingTable(database.jdbi(), crypto);
+            routing.refresh();
+            var leases = new io.calltrail.pool.Leases(database.jdbi(), Clock.systemUTC(), new io.calltrail.metrics.Metrics());
+            var found = property(database.jdbi(), property);
+            if (found.isEmpty()) {
                 return 2;
             }
-            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
-                Database database = offline.database();
-                var crypto = offline.crypto();
-                var routing = new io.calltrail.telephony.RoutingTable(database.jdbi(), crypto);
-                routing.refresh();
-                var leases = new io.calltrail.pool.Leases(database.jdbi(), Clock.systemUTC(), new io.calltrail.metrics.Metrics());
-                var found = new io.calltrail.property.PropertyStore(database.jdbi()).byPublicKey(property);
-                if (found.isEmpty()) {
-                    System.err.println("no property has the key " + property);
-                    return 2;
-                }
-                var conversions = offline.conversions();
-                var webhooks = offline.webhooks();
-                var actor = io.calltrail.account.Actor.cli(found.get().accountId());
-                var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing,
-                        Server.onCallCompleted(conversions, webhooks)).run(found.get(), format,
-                        java.nio.file.Files.newBufferedReader(file), columns, allOrNothing, (handle, stored) -> offline.audit().record(
-                                handle, actor, "call.import", "property", Long.toString(found.get().id()),
-                                io.calltrail.telephony.CallHandlers.importDetails(format, stored)));
-                result.problems().forEach(problem -> System.err.println(file + ":" + problem.line() + ": " + problem.reason()));
-                System.out.printf("%s: %d imported, %d already there, %d skipped%s%n", file, result.imported(), result.duplicates(),
-                        result.skipped(), result.rolledBack() ? " (nothing imported: --all-or-nothing)" : "");
-                return result.rolledBack() ? 3 : 0;
-            }
+            var conversions = offline.conversions();
+            var webhooks = offline.webhooks();
+            var actor = io.calltrail.account.Actor.cli(found.get().accountId());
+            var result = new io.calltrail.telephony.CallLogImport(database.jdbi(), crypto, leases, routing,
+                    Server.onCallCompleted(conversions, webhooks)).run(found.get(), format,
+                    java.nio.file.Files.newBufferedReader(file), columns, allOrNothing, (handle, stored) -> offline.audit().record(
+                            handle, actor, "call.import", "property", Long.toString(found.get().id()),
+                            io.calltrail.telephony.CallHandlers.importDetails(format, stored)));
+            result.problems().forEach(problem -> System.err.println(file + ":" + problem.line() + ": " + problem.reason()));
+            System.out.printf("%s: %d imported, %d already there, %d skipped%s%n", file, result.imported(), result.duplicates(),
+                    result.skipped(), result.rolledBack() ? " (nothing imported: --all-or-nothing)" : "");
+            return result.rolledBack() ? 3 : 0;
         }
     }
 
     @Command(name = "import-outcomes", mixinStandardHelpOptions = true,
             description = "Import CRM outcomes from a CSV file (external_id, call_id | click_id [, click_id_type] | phone, status, "
                     + "value, currency, occurred_at); all or nothing.")
-    static final class ImportOutcomes implements Callable<Integer> {
-        @Mixin
-        SettingsOptions options = new SettingsOptions();
+    static final class ImportOutcomes extends OfflineCommand {
         @Option(names = "--account", paramLabel = "ID", description = "The account the outcomes belong to (default: the only account).")
         Long account;
         @Option(names = "--country", paramLabel = "CC", description = "Country of phone numbers written without a country code, e.g. US.")
@@ -207,17 +245,11 @@ public final class Calltrail implements Runnable {
         Path file;
 
         @Override
-        public Integer call() throws Exception {
-            Settings settings = loadOrReport(options, options.flags());
-            if (settings == null) {
-                return 2;
-            }
-            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC());
-                 var reader = java.nio.file.Files.newBufferedReader(file)) {
+        int run(Settings settings, Server.Offline offline) throws Exception {
+            try (var reader = java.nio.file.Files.newBufferedReader(file)) {
                 var jdbi = offline.database().jdbi();
-                Long accountId = account != null ? account : onlyAccount(jdbi);
+                Long accountId = account(jdbi, account);
                 if (accountId == null) {
-                    System.err.println("name the account with --account ID (this database has none or several)");
                     return 2;
                 }
                 try {
@@ -239,9 +271,7 @@ public final class Calltrail implements Runnable {
 
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Export what is due to ad-platform destinations; each conversion goes once to each destination.")
-    static final class Export implements Callable<Integer> {
-        @Mixin
-        SettingsOptions options = new SettingsOptions();
+    static final class Export extends OfflineCommand {
         @Option(names = "--destination", required = true, paramLabel = "NAME",
                 description = "google-ads-clicks, google-ads-adjustments, google-ads-calls, google-enhanced-leads, microsoft-ads, "
                         + "google-data-manager or ga4; repeat for several.")
@@ -256,13 +286,11 @@ public final class Calltrail implements Runnable {
                 description = "Folder for the files, named <property>-<destination>-run<N>.csv (default: the current folder).")
         Path outDir;
 
+        private final java.util.List<io.calltrail.conversion.export.Destination> chosen = new java.util.ArrayList<>();
+        private java.time.Instant from;
+
         @Override
-        public Integer call() throws Exception {
-            Settings settings = loadOrReport(options, options.flags());
-            if (settings == null) {
-                return 2;
-            }
-            java.util.List<io.calltrail.conversion.export.Destination> chosen = new java.util.ArrayList<>();
+        Integer check() {
             for (String name : destinations) {
                 var destination = io.calltrail.conversion.export.Destination.of(name);
                 if (destination.isEmpty()) {
@@ -275,50 +303,51 @@ public final class Calltrail implements Runnable {
                 System.err.println("--out takes one file destination; use --out-dir for several");
                 return 2;
             }
-            java.time.Instant from;
             try {
                 from = since == null ? null : java.time.OffsetDateTime.parse(since).toInstant();
             } catch (java.time.format.DateTimeParseException e) {
                 System.err.println("--since must be an ISO-8601 time such as 2026-11-01T00:00:00Z");
                 return 2;
             }
-            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
-                var found = new io.calltrail.property.PropertyStore(offline.database().jdbi()).byPublicKey(property);
-                if (found.isEmpty()) {
-                    System.err.println("no property has the key " + property);
-                    return 2;
-                }
-                Path folder = outDir != null ? outDir : Path.of(".");
-                for (var destination : chosen) {
-                    io.calltrail.conversion.export.Exports.Report report;
-                    if (destination.file()) {
-                        report = offline.exports().exportFile(io.calltrail.account.Actor.cli(found.get().accountId()), found.get(),
-                                destination, from, (runs, csv) -> {
-                            Path target = out != null ? out
-                                    : folder.resolve(property + "-" + destination + "-run" + runs.get(runs.size() - 1) + ".csv");
-                            io.calltrail.store.DurableFiles.write(target, csv);
-                            System.out.println(destination + ": wrote " + target);
-                        });
-                    } else {
-                        try {
-                            report = offline.exports().exportHttp(io.calltrail.account.Actor.cli(found.get().accountId()), found.get(),
-                                    destination, from);
-                        } catch (io.calltrail.conversion.export.Exports.NotConfigured e) {
-                            System.err.println(e.getMessage() + ": set it up with PUT /api/v1/properties/" + found.get().id()
-                                    + "/destinations/" + destination);
-                            return 3;
-                        }
-                        // one pass now; what fails stays queued and the running server retries it
-                        System.out.println(destination + ": " + offline.deliverer().deliverDue() + " request(s) delivered now");
-                    }
-                    System.out.println(destination + ": run " + report.runId() + ", " + report.sent() + " sent"
-                            + (report.redelivered() > 0 ? ", " + report.redelivered() + " from an earlier undelivered run" : "")
-                            + counts("held back", report.heldBack()) + counts("not for this destination", report.notApplicable())
-                            + counts("waiting for set-up", report.waiting()));
-                    System.out.flush();
-                }
-                return 0;
+            return null;
+        }
+
+        @Override
+        int run(Settings settings, Server.Offline offline) throws Exception {
+            var found = property(offline.database().jdbi(), property);
+            if (found.isEmpty()) {
+                return 2;
             }
+            Path folder = outDir != null ? outDir : Path.of(".");
+            for (var destination : chosen) {
+                io.calltrail.conversion.export.Exports.Report report;
+                if (destination.file()) {
+                    report = offline.exports().exportFile(io.calltrail.account.Actor.cli(found.get().accountId()), found.get(),
+                            destination, from, (runs, csv) -> {
+                        Path target = out != null ? out
+                                : folder.resolve(property + "-" + destination + "-run" + runs.get(runs.size() - 1) + ".csv");
+                        io.calltrail.store.DurableFiles.write(target, csv);
+                        System.out.println(destination + ": wrote " + target);
+                    });
+                } else {
+                    try {
+                        report = offline.exports().exportHttp(io.calltrail.account.Actor.cli(found.get().accountId()), found.get(),
+                                destination, from);
+                    } catch (io.calltrail.conversion.export.Exports.NotConfigured e) {
+                        System.err.println(e.getMessage() + ": set it up with PUT /api/v1/properties/" + found.get().id()
+                                + "/destinations/" + destination);
+                        return 3;
+                    }
+                    // one pass now; what fails stays queued and the running server retries it
+                    System.out.println(destination + ": " + offline.deliverer().deliverDue() + " request(s) delivered now");
+                }
+                System.out.println(destination + ": run " + report.runId() + ", " + report.sent() + " sent"
+                        + (report.redelivered() > 0 ? ", " + report.redelivered() + " from an earlier undelivered run" : "")
+                        + counts("held back", report.heldBack()) + counts("not for this destination", report.notApplicable())
+                        + counts("waiting for set-up", report.waiting()));
+                System.out.flush();
+            }
+            return 0;
         }
 
         private static String counts(String label, Map<String, Integer> counts) {
@@ -329,55 +358,38 @@ public final class Calltrail implements Runnable {
 
     @Command(name = "purge", mixinStandardHelpOptions = true,
             description = "Delete now what is past each account's retention (the server also does it daily).")
-    static final class PurgeCommand implements Callable<Integer> {
-        @Mixin
-        SettingsOptions options = new SettingsOptions();
-
+    static final class PurgeCommand extends OfflineCommand {
         @Override
-        public Integer call() {
-            Settings settings = loadOrReport(options, options.flags());
-            if (settings == null) {
-                return 2;
-            }
-            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
-                var report = offline.purge().run();
-                report.byAccount().forEach((account, removed) -> removed.forEach((kind, count) -> {
-                    if (count > 0) {
-                        System.out.printf("account %d: %d %s%n", account, count, kind.replace('_', ' '));
-                    }
-                }));
-                System.out.printf("%d visitor salts; purge done%n", report.salts());
-                return 0;
-            }
+        int run(Settings settings, Server.Offline offline) {
+            var report = offline.purge().run();
+            report.byAccount().forEach((account, removed) -> removed.forEach((kind, count) -> {
+                if (count > 0) {
+                    System.out.printf("account %d: %d %s%n", account, count, kind.replace('_', ' '));
+                }
+            }));
+            System.out.printf("%d visitor salts; purge done%n", report.salts());
+            return 0;
         }
     }
 
     @Command(name = "sign-in-link", mixinStandardHelpOptions = true,
             description = "Print a one-time dashboard sign-in link for a user (a forgotten password); valid 3 days.")
-    static final class SignInLink implements Callable<Integer> {
-        @Mixin
-        SettingsOptions options = new SettingsOptions();
+    static final class SignInLink extends OfflineCommand {
         @Option(names = "--email", paramLabel = "EMAIL", description = "The user's email (default: admin.email, the first owner).")
         String email;
 
         @Override
-        public Integer call() {
-            Settings settings = loadOrReport(options, options.flags());
-            if (settings == null) {
-                return 2;
+        int run(Settings settings, Server.Offline offline) {
+            var jdbi = offline.database().jdbi();
+            String who = email == null ? settings.adminEmail() : email;
+            var path = new io.calltrail.web.Users(jdbi, new io.calltrail.account.UserStore(jdbi), offline.audit(), Clock.systemUTC())
+                    .linkFor(who);
+            if (path.isEmpty()) {
+                System.err.println("no dashboard user with the email " + who + " (or it belongs to no account)");
+                return 1;
             }
-            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
-                var jdbi = offline.database().jdbi();
-                String who = email == null ? settings.adminEmail() : email;
-                var path = new io.calltrail.web.Users(jdbi, new io.calltrail.account.UserStore(jdbi), offline.audit(), Clock.systemUTC())
-                        .linkFor(who);
-                if (path.isEmpty()) {
-                    System.err.println("no dashboard user with the email " + who + " (or it belongs to no account)");
-                    return 1;
-                }
-                System.out.println(settings.publicUrl() + path.get());
-                return 0;
-            }
+            System.out.println(settings.publicUrl() + path.get());
+            return 0;
         }
     }
 
@@ -392,9 +404,8 @@ public final class Calltrail implements Runnable {
 
         /** The number and account, or null after printing why not. */
         java.util.Map.Entry<Long, io.calltrail.phone.PhoneNumber> resolve(org.jdbi.v3.core.Jdbi jdbi) {
-            Long accountId = account != null ? account : onlyAccount(jdbi);
+            Long accountId = account(jdbi, account);
             if (accountId == null) {
-                System.err.println("name the account with --account ID (this database has none or several)");
                 return null;
             }
             var parsed = io.calltrail.phone.PhoneNumber.parse(phone, country == null ? null : country.toUpperCase(java.util.Locale.ROOT));
@@ -407,28 +418,20 @@ public final class Calltrail implements Runnable {
     }
 
     /** A command about one caller: opens the database, finds the account and the number, then acts and prints JSON. */
-    abstract static class CallerCommand implements Callable<Integer> {
-        @Mixin
-        SettingsOptions options = new SettingsOptions();
+    abstract static class CallerCommand extends OfflineCommand {
         @Mixin
         SubjectOptions subject = new SubjectOptions();
 
         abstract Object act(Server.Offline offline, long account, io.calltrail.phone.PhoneNumber caller);
 
         @Override
-        public Integer call() {
-            Settings settings = loadOrReport(options, options.flags());
-            if (settings == null) {
+        int run(Settings settings, Server.Offline offline) {
+            var who = subject.resolve(offline.database().jdbi());
+            if (who == null) {
                 return 2;
             }
-            try (Server.Offline offline = Server.offline(settings, Clock.systemUTC())) {
-                var who = subject.resolve(offline.database().jdbi());
-                if (who == null) {
-                    return 2;
-                }
-                System.out.println(io.calltrail.app.Json.write(act(offline, who.getKey(), who.getValue())));
-                return 0;
-            }
+            System.out.println(io.calltrail.app.Json.write(act(offline, who.getKey(), who.getValue())));
+            return 0;
         }
     }
 
