@@ -217,6 +217,7 @@ public final class Server implements AutoCloseable {
         ConversionHandlers conversionHandlers = new ConversionHandlers(jdbi, conversions, clock, audit);
         WebhookHandlers webhookHandlers = new WebhookHandlers(jdbi, webhooks, audit);
         Forms forms = new Forms(dashboard);
+        Reports reports = new Reports(jdbi);
         Routes.Setup setup = new Routes.Setup(
                 new SetupPages(forms, accountId -> !properties.list(accountId).isEmpty()),
                 new PropertyPages(forms, propertyHandlers, properties, new Installation(jdbi), publicUrl::get, clock),
@@ -250,10 +251,10 @@ public final class Server implements AutoCloseable {
                 privacyHandlers,
                 webhookHandlers,
                 new AuditHandlers(jdbi),
-                new ReportHandlers(new Reports(jdbi), properties, clock),
+                new ReportHandlers(reports, properties, clock),
                 new ApiDocs(),
                 new SignInHandlers(jdbi, userStore, dashboard, audit, clock, settings.trustForwardedHeaders()),
-                new ReportPages(dashboard, new Reports(jdbi), properties, clock),
+                new ReportPages(dashboard, reports, properties, clock),
                 new AuditPages(dashboard, jdbi),
                 new CallPages(dashboard, jdbi, properties, reveal),
                 new PoolPages(dashboard, jdbi, pools, properties, clock),
