@@ -89,18 +89,16 @@ public final class ConversionHandlers {
 
     /** Changes the rules {@code body} holds; a change of rules makes a new rule version. */
     public ConversionAction update(Account account, Actor actor, long id, JsonBody body) {
-        ConversionAction existing = action(account, id).orElseThrow(() -> ApiError.notFound("conversion action"));
-        body.allowOnly(FIELDS);
-        if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != existing.propertyId()) {
-            throw ApiError.invalid("property_id", "an action cannot move to another property");
-        }
-        if (body.has("kind") && !body.optionalString("kind", 16).orElse("").equals(existing.kind().toString())) {
-            throw ApiError.invalid("kind", "an action's kind cannot change; create another action");
-        }
-        ConversionAction changed = read(body, existing);
         return jdbi.inTransaction(handle -> {
             ConversionAction before = store.action(handle, account.id(), id).orElseThrow(() -> ApiError.notFound("conversion action"));
-            store.update(handle, changed, clock.instant());
+            body.allowOnly(FIELDS);
+            if (body.has("property_id") && body.optionalLong("property_id").orElse(-1L) != before.propertyId()) {
+                throw ApiError.invalid("property_id", "an action cannot move to another property");
+            }
+            if (body.has("kind") && !body.optionalString("kind", 16).orElse("").equals(before.kind().toString())) {
+                throw ApiError.invalid("kind", "an action's kind cannot change; create another action");
+            }
+            store.update(handle, read(body, before), clock.instant());
             ConversionAction saved = store.action(handle, account.id(), id).orElseThrow();
             audit.settingsChange(handle, actor, "conversion_action", id, "update", AuditLog.changed(before, saved));
             return saved;

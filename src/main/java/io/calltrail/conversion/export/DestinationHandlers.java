@@ -74,7 +74,7 @@ public final class DestinationHandlers {
         String credential = body.optionalString("credential", 4096).orElse(null);
         String ref = accountRef;
         Actor actor = Admin.actor(ctx);
-        jdbi.useTransaction(handle -> {
+        ctx.json(jdbi.inTransaction(handle -> {
             var before = store.find(handle, account.id(), property.id(), destination);
             boolean exists = before.isPresent();
             if (credential == null && !exists) {
@@ -88,14 +88,14 @@ public final class DestinationHandlers {
             details.put("operation", exists ? "update" : "create");
             details.put("property_id", property.id());
             details.put("destination", destination.toString());
-            details.put("changes", AuditLog.changes(before.map(DestinationHandlers::view).orElse(null),
-                    view(store.find(handle, account.id(), property.id(), destination).orElseThrow())));
+            Map<String, Object> after = view(store.find(handle, account.id(), property.id(), destination).orElseThrow());
+            details.put("changes", AuditLog.changes(before.map(DestinationHandlers::view).orElse(null), after));
             details.put("credential_replaced", credential != null);
             // a new credential is a credential change; the rest of a destination is a setting
             audit.record(handle, actor, credential != null ? "credential.change" : "settings.change", "export_destination",
                     property.id() + "/" + destination, details);
-        });
-        ctx.json(view(jdbi.withHandle(handle -> store.find(handle, account.id(), property.id(), destination)).orElseThrow()));
+            return after;
+        }));
     }
 
     public void delete(Context ctx) {

@@ -162,7 +162,8 @@ public final class WebhookHandlers {
         return view;
     }
 
-    private static String withoutQuery(String url) {
+    /** A URL as shown and audited: without its query or fragment, which may carry a token of the receiver's. */
+    static String withoutQuery(String url) {
         int cut = url.length();
         for (char mark : new char[] {'?', '#'}) {
             int at = url.indexOf(mark);

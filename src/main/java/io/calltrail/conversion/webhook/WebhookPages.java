@@ -37,7 +37,8 @@ public final class WebhookPages {
     public void list(Context ctx) {
         Dashboard.requireWriter(ctx);
         forms.render(ctx, "setup/webhooks", Map.of("webhooks", handlers.webhooks(Admin.account(ctx)).stream()
-                .map(webhook -> Map.of("webhook", webhook, "address", address(webhook.url()))).toList()));
+                .map(webhook -> Map.of("webhook", webhook, "address", WebhookHandlers.withoutQuery(webhook.url())))
+                .toList()));
     }
 
     public void newForm(Context ctx) {
@@ -59,8 +60,8 @@ public final class WebhookPages {
             return;
         }
         ctx.status(201);
-        forms.render(ctx, "setup/webhook-secret", Map.of("address", address(created.endpoint().url()), "secret", created.secret(),
-                "rotated", false));
+        forms.render(ctx, "setup/webhook-secret", Map.of("address", WebhookHandlers.withoutQuery(created.endpoint().url()),
+                "secret", created.secret(), "rotated", false));
     }
 
     public void show(Context ctx) {
@@ -82,8 +83,8 @@ public final class WebhookPages {
         Dashboard.requireWriter(ctx);
         WebhookEndpoint webhook = webhook(ctx);
         Webhooks.WithSecret rotated = handlers.rotateSecret(Admin.account(ctx), Admin.actor(ctx), webhook.id());
-        forms.render(ctx, "setup/webhook-secret", Map.of("address", address(rotated.endpoint().url()), "secret", rotated.secret(),
-                "rotated", true));
+        forms.render(ctx, "setup/webhook-secret", Map.of("address", WebhookHandlers.withoutQuery(rotated.endpoint().url()),
+                "secret", rotated.secret(), "rotated", true));
     }
 
     public void delete(Context ctx) {
@@ -119,18 +120,6 @@ public final class WebhookPages {
             return new DeliveryRow(delivery.eventType(), Readable.dateTime(delivery.createdAt(), ZoneOffset.UTC),
                     delivery.status().toString(), badge, delivery.attempts().size(), answer, next);
         }
-    }
-
-    /** An address as listed: without its query, which may carry a token of the receiver's. */
-    private static String address(String url) {
-        int cut = url.length();
-        for (char mark : new char[] {'?', '#'}) {
-            int at = url.indexOf(mark);
-            if (at >= 0) {
-                cut = Math.min(cut, at);
-            }
-        }
-        return cut == url.length() ? url : url.substring(0, cut) + "?…";
     }
 
     private static Map<String, Object> values(WebhookEndpoint webhook) {
