@@ -51,7 +51,7 @@ public final class PoolSetupPages {
     public void list(Context ctx) {
         Dashboard.requireWriter(ctx);
         Account account = Admin.account(ctx);
-        Map<Long, String> names = propertyNames(account);
+        Map<Long, String> names = Property.namesById(properties.list(account.id()));
         Map<Long, Long> sizes = handlers.numbers(account, null, null).stream().filter(number -> number.poolId() != null)
                 .collect(Collectors.groupingBy(TrackingNumber::poolId, Collectors.counting()));
         List<Map<String, Object>> rows = handlers.pools(account, null).stream().map(pool -> {
@@ -113,7 +113,7 @@ public final class PoolSetupPages {
     public void listNumbers(Context ctx) {
         Dashboard.requireWriter(ctx);
         Account account = Admin.account(ctx);
-        Map<Long, String> names = propertyNames(account);
+        Map<Long, String> names = Property.namesById(properties.list(account.id()));
         Map<Long, String> pools = handlers.pools(account, null).stream().collect(Collectors.toMap(Pool::id, Pool::name));
         forms.render(ctx, "setup/tracking-numbers", Map.of("numbers", numberRows(handlers.numbers(account, null, null), names, pools),
                 "hasProperties", !names.isEmpty()));
@@ -182,7 +182,7 @@ public final class PoolSetupPages {
         if (pool != null) {
             all.put("pool", pool);
             all.put("property", owned.stream().filter(property -> property.id() == pool.propertyId()).findFirst().orElseThrow());
-            Map<Long, String> names = owned.stream().collect(Collectors.toMap(Property::id, Property::name));
+            Map<Long, String> names = Property.namesById(owned);
             all.put("numbers", numberRows(handlers.numbers(account, null, pool.id()), names, Map.of(pool.id(), pool.name())));
         }
         forms.render(ctx, "setup/pool", all);
@@ -192,7 +192,7 @@ public final class PoolSetupPages {
         Account account = Admin.account(ctx);
         Map<String, Object> all = new HashMap<>(model);
         List<Property> owned = properties.list(account.id());
-        Map<Long, String> names = owned.stream().collect(Collectors.toMap(Property::id, Property::name));
+        Map<Long, String> names = Property.namesById(owned);
         all.put("properties", owned.stream().map(property -> new Forms.Option(Long.toString(property.id()), property.name())).toList());
         all.put("pools", handlers.pools(account, number == null ? null : number.propertyId()).stream()
                 .map(pool -> new Forms.Option(Long.toString(pool.id()), pool.name() + " · " + names.get(pool.propertyId()))).toList());
@@ -251,10 +251,6 @@ public final class PoolSetupPages {
     private static String queryId(Context ctx, String name) {
         String given = ctx.queryParam(name);
         return given == null || !given.matches("[0-9]{1,18}") ? "" : given;
-    }
-
-    private Map<Long, String> propertyNames(Account account) {
-        return properties.list(account.id()).stream().collect(Collectors.toMap(Property::id, Property::name));
     }
 
     private Pool pool(Context ctx) {

@@ -1,7 +1,9 @@
 package io.calltrail.property;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** A tracked website: where its snippet may load, how its numbers parse, how its sessions are attributed. */
 public record Property(
@@ -19,6 +21,13 @@ public record Property(
         boolean antiFlicker,
         Instant createdAt,
         Instant updatedAt) {
+
+    /** The properties' names by id, in the order given: what pages show beside whatever belongs to a property. */
+    public static Map<Long, String> namesById(List<Property> properties) {
+        Map<Long, String> names = new LinkedHashMap<>();
+        properties.forEach(property -> names.put(property.id(), property.name()));
+        return names;
+    }
 
     public enum AttributionModel {
         LAST_TOUCH, FIRST_TOUCH;

@@ -113,7 +113,7 @@ public final class PropertyPages {
     public void listTargets(Context ctx) {
         Dashboard.requireWriter(ctx);
         Account account = Admin.account(ctx);
-        Map<Long, String> names = propertyNames(account);
+        Map<Long, String> names = Property.namesById(store.list(account.id()));
         List<Map<String, Object>> rows = handlers.targets(account, null).stream().map(target -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("target", target);
@@ -237,10 +237,6 @@ public final class PropertyPages {
     private static String defaultProperty(Context ctx) {
         String given = ctx.queryParam("property");
         return given == null || !given.matches("[0-9]{1,18}") ? "" : given;
-    }
-
-    private Map<Long, String> propertyNames(Account account) {
-        return store.list(account.id()).stream().collect(Collectors.toMap(Property::id, Property::name));
     }
 
     private Property property(Context ctx) {

@@ -105,8 +105,7 @@ final class AttributionWords {
                         .append("), so it counts for them, with less certainty.");
             }
         }
-        if (lastTelClick != null && !lastTelClick.isAfter(at)
-                && java.time.Duration.between(lastTelClick, at).compareTo(Confidence.CLICK_WINDOW) <= 0) {
+        if (Confidence.clickedShortlyBefore(lastTelClick, at)) {
             why.append(" The visitor clicked the phone number at ").append(Readable.time(lastTelClick, at, zone))
                     .append(", just before the call.");
         }

@@ -46,8 +46,7 @@ public final class Confidence {
      * @param lastTelClick the holder's latest tel: click, or null
      */
     public static Estimate estimate(Lease holder, Instant callStart, List<Lease> recentHolders, Instant lastTelClick) {
-        boolean clicked = lastTelClick != null && !lastTelClick.isAfter(callStart)
-                && Duration.between(lastTelClick, callStart).compareTo(CLICK_WINDOW) <= 0;
+        boolean clicked = clickedShortlyBefore(lastTelClick, callStart);
         double holderWeight = weight(holder, callStart) * (clicked ? CLICK_WEIGHT : 1);
         Map<String, Lease> latestByOther = new HashMap<>();
         for (Lease lease : recentHolders) {
@@ -63,6 +62,12 @@ public final class Confidence {
         double confidence = Math.max(0, 1 - SCALE * wrong);
         return new Estimate(Math.round(confidence * 1000) / 1000.0,
                 Math.max(0, Duration.between(holder.lastSeenAt(), callStart).toMinutes()), clicked, latestByOther.size());
+    }
+
+    /** A tel: click (or null) in the {@link #CLICK_WINDOW} before the call, which counts for the holder. */
+    static boolean clickedShortlyBefore(Instant lastTelClick, Instant callStart) {
+        return lastTelClick != null && !lastTelClick.isAfter(callStart)
+                && Duration.between(lastTelClick, callStart).compareTo(CLICK_WINDOW) <= 0;
     }
 
     /** How likely this session is to be calling now, relative to one that is active at this moment. */

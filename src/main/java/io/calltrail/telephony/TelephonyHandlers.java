@@ -80,7 +80,7 @@ public final class TelephonyHandlers {
         verify(ctx, route, form);
         String status = first(form, "RecordingStatus");
         if (status == null || status.equals("completed")) {
-            String call = first(form, "ParentCallSid") != null ? first(form, "ParentCallSid") : required(form, "CallSid");
+            String call = callSid(form);
             String url = first(form, "RecordingUrl");
             if (url != null && (url.length() > 2048 || !(url.startsWith("https://") || url.startsWith("http://")))) {
                 throw ApiError.invalid("RecordingUrl", "RecordingUrl must be an http(s) URL of at most 2048 characters");
@@ -118,7 +118,7 @@ public final class TelephonyHandlers {
         Map<String, List<String>> form = ctx.formParamMap();
         RoutingTable.Route route = routeFromQuery(ctx);
         verify(ctx, route, form);
-        String parent = first(form, "ParentCallSid") != null ? first(form, "ParentCallSid") : required(form, "CallSid");
+        String parent = callSid(form);
         String status = required(form, "CallStatus");
         String sequence = first(form, "SequenceNumber");
         recorder.record(new CallRecorder.Fact(null, new CallRecorder.Status(route.provider(), parent, route.accountId(),
@@ -175,6 +175,12 @@ public final class TelephonyHandlers {
     private static String first(Map<String, List<String>> form, String name) {
         List<String> values = form.get(name);
         return values == null || values.isEmpty() || values.get(0).isBlank() ? null : values.get(0).strip();
+    }
+
+    /** The caller's call: a callback about the forwarded leg names it as its parent. */
+    private static String callSid(Map<String, List<String>> form) {
+        String parent = first(form, "ParentCallSid");
+        return parent != null ? parent : required(form, "CallSid");
     }
 
     private static String required(Map<String, List<String>> form, String name) {

@@ -120,7 +120,7 @@ public final class SourceRulePages {
     private void showRule(Context ctx, SourceRule rule, Map<String, Object> model) {
         Account account = Admin.account(ctx);
         Long propertyId = rule == null ? null : rule.propertyId();
-        Map<Long, String> propertyNames = properties.list(account.id()).stream().collect(Collectors.toMap(Property::id, Property::name));
+        Map<Long, String> propertyNames = Property.namesById(properties.list(account.id()));
         Map<String, Object> all = new HashMap<>(model);
         all.put("properties", propertyNames.entrySet().stream().map(entry -> new Forms.Option(entry.getKey().toString(), entry.getValue())).toList());
         boolean anyProperty = propertyId == null; // a new rule may be for any property: each choice says whose it is
@@ -212,7 +212,7 @@ public final class SourceRulePages {
 
     private Names names(Account account) {
         return new Names(
-                properties.list(account.id()).stream().collect(Collectors.toMap(Property::id, Property::name)),
+                Property.namesById(properties.list(account.id())),
                 targets.targets(account, null).stream().collect(Collectors.toMap(TargetNumber::id,
                         target -> Forms.phone(target.e164()) + " (" + target.label() + ")")),
                 pools.pools(account, null).stream().collect(Collectors.toMap(Pool::id, Pool::name)),
