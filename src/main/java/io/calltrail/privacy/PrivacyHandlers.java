@@ -98,8 +98,8 @@ public final class PrivacyHandlers {
         ctx.json(purges(Admin.account(ctx).id(), 500));
     }
 
-    /** Rows of {@code ran_at}, {@code kind}, {@code removed}: what each purge removed, by kind, newest first. */
-    public List<Map<String, Object>> purges(long accountId, int limit) {
+    /** What each purge removed, by kind, newest first. */
+    public List<Purge.Removed> purges(long accountId, int limit) {
         return jdbi.withHandle(handle -> Purge.removed(handle, accountId, limit));
     }
 
