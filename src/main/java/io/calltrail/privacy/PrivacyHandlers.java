@@ -122,10 +122,6 @@ public final class PrivacyHandlers {
     }
 
     /** The countries of the account's properties, in which numbers without a country code are read. */
-    public List<String> countries(long accountId) {
-        return jdbi.withHandle(handle -> countries(handle, accountId));
-    }
-
     private static List<String> countries(Handle handle, long accountId) {
         return handle.createQuery("SELECT DISTINCT country FROM property WHERE account_id = :account ORDER BY country")
                 .bind("account", accountId).mapTo(String.class).list();

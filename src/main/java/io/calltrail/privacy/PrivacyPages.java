@@ -199,7 +199,7 @@ public final class PrivacyPages {
         model.put("saltHours", Purge.SALT_LIFETIME.toHours());
         model.put("purges", purgeRuns(privacy.purges(accountId, PURGE_ROWS), zone));
         model.put("zone", zone.getId());
-        model.put("countries", privacy.countries(accountId));
+        model.put("countries", all.stream().map(Property::country).distinct().sorted().toList());
         model.putIfAbsent("eraseForm", Map.of());
         model.putIfAbsent("subjectForm", Map.of());
         model.putIfAbsent("eraseErrors", Map.of());
