@@ -98,8 +98,8 @@ public final class PrivacyHandlers {
         ctx.json(purges(Admin.account(ctx).id(), 500));
     }
 
-    /** Rows of {@code ran_at}, {@code kind}, {@code removed}: what each purge removed, by kind, newest first. */
-    public List<Map<String, Object>> purges(long accountId, int limit) {
+    /** What each purge removed, by kind, newest first. */
+    public List<Purge.Removed> purges(long accountId, int limit) {
         return jdbi.withHandle(handle -> Purge.removed(handle, accountId, limit));
     }
 
@@ -122,10 +122,6 @@ public final class PrivacyHandlers {
     }
 
     /** The countries of the account's properties, in which numbers without a country code are read. */
-    public List<String> countries(long accountId) {
-        return jdbi.withHandle(handle -> countries(handle, accountId));
-    }
-
     private static List<String> countries(Handle handle, long accountId) {
         return handle.createQuery("SELECT DISTINCT country FROM property WHERE account_id = :account ORDER BY country")
                 .bind("account", accountId).mapTo(String.class).list();

@@ -199,7 +199,7 @@ public final class PrivacyPages {
         model.put("saltHours", Purge.SALT_LIFETIME.toHours());
         model.put("purges", purgeRuns(privacy.purges(accountId, PURGE_ROWS), zone));
         model.put("zone", zone.getId());
-        model.put("countries", privacy.countries(accountId));
+        model.put("countries", all.stream().map(Property::country).distinct().sorted().toList());
         model.putIfAbsent("eraseForm", Map.of());
         model.putIfAbsent("subjectForm", Map.of());
         model.putIfAbsent("eraseErrors", Map.of());
@@ -210,28 +210,16 @@ public final class PrivacyPages {
     }
 
     /** The purge's rows grouped by run, newest first: "3 full caller numbers, 12 visits". */
-    private static List<PurgeRun> purgeRuns(List<Map<String, Object>> rows, ZoneId zone) {
+    private static List<PurgeRun> purgeRuns(List<Purge.Removed> rows, ZoneId zone) {
         Map<Instant, List<String>> runs = new LinkedHashMap<>();
-        for (Map<String, Object> row : rows) {
-            Instant ranAt = instant(row.get("ran_at"));
-            long removed = ((Number) row.get("removed")).longValue();
-            String kind = String.valueOf(row.get("kind"));
-            runs.computeIfAbsent(ranAt, at -> new ArrayList<>()).add(removed + " " + PURGED.getOrDefault(kind, kind.replace('_', ' ')));
+        for (Purge.Removed row : rows) {
+            String kind = row.kind();
+            runs.computeIfAbsent(row.ranAt(), at -> new ArrayList<>())
+                    .add(row.removed() + " " + PURGED.getOrDefault(kind, kind.replace('_', ' ')));
         }
         List<PurgeRun> shown = new ArrayList<>();
         runs.forEach((at, removed) -> shown.add(new PurgeRun(Readable.dateTime(at, zone), Readable.iso(at), String.join(", ", removed))));
         return shown.subList(0, Math.min(PURGE_RUNS_SHOWN, shown.size()));
-    }
-
-    /** Rows read as maps carry the driver's time type. */
-    private static Instant instant(Object value) {
-        if (value instanceof java.sql.Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        return (Instant) value;
     }
 
     /** The zone the account's websites share, else UTC. */

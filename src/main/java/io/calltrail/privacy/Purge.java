@@ -126,11 +126,17 @@ public final class Purge {
         return removed;
     }
 
-    /** What runs removed from an account, newest first: {@code ran_at}, {@code kind}, {@code removed}; none for nothing removed. */
-    static List<Map<String, Object>> removed(Handle handle, long accountId, int limit) {
+    /** What a run removed of one kind of row from an account. */
+    public record Removed(Instant ranAt, String kind, long removed) {
+    }
+
+    /** What runs removed from an account, newest first; none for nothing removed. */
+    static List<Removed> removed(Handle handle, long accountId, int limit) {
         return handle.createQuery("""
                         SELECT ran_at, kind, removed FROM purge_run WHERE account_id = :account ORDER BY ran_at DESC, id DESC LIMIT :limit""")
-                .bind("account", accountId).bind("limit", limit).mapToMap().list();
+                .bind("account", accountId).bind("limit", limit)
+                .map((rs, ctx) -> new Removed(rs.getTimestamp("ran_at").toInstant(), rs.getString("kind"), rs.getLong("removed")))
+                .list();
     }
 
     private static void record(Handle handle, Long account, Instant now, String kind, long removed) {

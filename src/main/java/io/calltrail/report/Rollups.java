@@ -147,10 +147,14 @@ public final class Rollups {
         return new Result(todo.size() - rolledAgain, rolledAgain);
     }
 
+    /** A rolled-up row's day, dimension and value: what its counts are added up under. */
+    private record Row(LocalDate day, Dimension dimension, String value) {
+    }
+
     /** Adds up the facts of these days again and replaces their rollups. */
     private void rollDays(Handle handle, long account, long property, ZoneId zone, List<LocalDate> days) {
         Map<LocalDate, ReportStore.Check> checks = new HashMap<>();
-        Map<List<Object>, Counts> rows = new HashMap<>();
+        Map<Row, Counts> rows = new HashMap<>();
         for (LocalDate day : days) {
             checks.put(day, ReportStore.Check.ZERO);
         }
@@ -158,7 +162,7 @@ public final class Rollups {
             @Override
             public void add(LocalDate day, Origin origin, Counts counts) {
                 for (Dimension dimension : Dimension.values()) {
-                    rows.merge(List.of(day, dimension, dimension.valueOf(origin)), counts, Counts::plus);
+                    rows.merge(new Row(day, dimension, dimension.valueOf(origin)), counts, Counts::plus);
                 }
             }
 
@@ -172,8 +176,7 @@ public final class Rollups {
                     Period.startOf(run.get(run.size() - 1).plusDays(1), zone), zone, sink);
         }
         List<ReportStore.Rolled> rolled = new ArrayList<>(rows.size());
-        rows.forEach((key, counts) -> rolled.add(new ReportStore.Rolled((LocalDate) key.get(0), (Dimension) key.get(1),
-                (String) key.get(2), counts)));
+        rows.forEach((row, counts) -> rolled.add(new ReportStore.Rolled(row.day(), row.dimension(), row.value(), counts)));
         store.replace(handle, account, property, checks, rolled);
     }
 }
