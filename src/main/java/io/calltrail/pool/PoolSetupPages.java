@@ -8,6 +8,7 @@ import io.calltrail.property.PropertyStore;
 import io.calltrail.web.Dashboard;
 import io.calltrail.web.FormJson;
 import io.calltrail.web.Forms;
+import io.calltrail.web.Readable;
 import io.javalin.http.Context;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ public final class PoolSetupPages {
             row.put("size", sizes.getOrDefault(pool.id(), 0L));
             row.put("idleMinutes", pool.idleTimeoutSeconds() / 60);
             row.put("lingerMinutes", pool.lingerSeconds() / 60);
-            row.put("fallback", Forms.phone(pool.fallbackE164()));
+            row.put("fallback", Readable.phone(pool.fallbackE164()));
             return row;
         }).toList();
         forms.render(ctx, "setup/pools", Map.of("pools", rows, "hasProperties", !names.isEmpty()));
@@ -142,7 +143,7 @@ public final class PoolSetupPages {
         FormJson.Submitted form = NUMBER_FORM.read(ctx.formParamMap());
         forms.change(ctx, () -> handlers.createNumber(Admin.account(ctx), Admin.actor(ctx), form.body()),
                 created -> new Forms.Redirect(created.poolId() == null ? NUMBERS : POOLS + "/" + created.poolId(),
-                        "Tracking number " + Forms.phone(created.e164()) + " added."),
+                        "Tracking number " + Readable.phone(created.e164()) + " added."),
                 form.values(), model -> showNumber(ctx, null, model));
     }
 
@@ -158,7 +159,7 @@ public final class PoolSetupPages {
         FormJson.Submitted form = NUMBER_FORM.read(ctx.formParamMap());
         form.json().remove("property_id"); // a tracking number stays with its property
         forms.change(ctx, () -> handlers.updateNumber(Admin.account(ctx), Admin.actor(ctx), number.id(), form.body()),
-                saved -> new Forms.Redirect(NUMBERS, "Tracking number " + Forms.phone(saved.e164()) + " saved."),
+                saved -> new Forms.Redirect(NUMBERS, "Tracking number " + Readable.phone(saved.e164()) + " saved."),
                 form.values(), model -> showNumber(ctx, number, model));
     }
 
@@ -166,7 +167,7 @@ public final class PoolSetupPages {
         Dashboard.requireWriter(ctx);
         TrackingNumber number = number(ctx);
         forms.change(ctx, () -> handlers.deleteNumber(Admin.account(ctx), Admin.actor(ctx), number.id()),
-                new Forms.Redirect(NUMBERS, "Tracking number " + Forms.phone(number.e164()) + " deleted."),
+                new Forms.Redirect(NUMBERS, "Tracking number " + Readable.phone(number.e164()) + " deleted."),
                 values(number), model -> showNumber(ctx, number, model));
     }
 
@@ -212,8 +213,8 @@ public final class PoolSetupPages {
         return numbers.stream().map(number -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("number", number);
-            row.put("shown", Forms.phone(number.e164()));
-            row.put("forwardTo", Forms.phone(number.forwardTo()));
+            row.put("shown", Readable.phone(number.e164()));
+            row.put("forwardTo", Readable.phone(number.forwardTo()));
             row.put("property", properties.get(number.propertyId()));
             row.put("use", number.poolId() != null ? "Pool: " + pools.getOrDefault(number.poolId(), "#" + number.poolId())
                     : number.sourceName() != null ? "Source: " + number.sourceName() : "Not in use yet");
@@ -228,15 +229,15 @@ public final class PoolSetupPages {
         values.put("idle_timeout_seconds", Integer.toString(pool.idleTimeoutSeconds()));
         values.put("linger_seconds", Integer.toString(pool.lingerSeconds()));
         values.put("overflow_policy", pool.overflowPolicy().toString());
-        values.put("fallback_number", pool.fallbackE164() == null ? "" : Forms.phone(pool.fallbackE164()));
+        values.put("fallback_number", pool.fallbackE164() == null ? "" : Readable.phone(pool.fallbackE164()));
         return values;
     }
 
     private static Map<String, Object> values(TrackingNumber number) {
         Map<String, Object> values = new HashMap<>();
         values.put("property_id", Long.toString(number.propertyId()));
-        values.put("number", Forms.phone(number.e164()));
-        values.put("forward_to", Forms.phone(number.forwardTo()));
+        values.put("number", Readable.phone(number.e164()));
+        values.put("forward_to", Readable.phone(number.forwardTo()));
         values.put("name", number.name());
         values.put("provider", number.provider());
         values.put("pool_id", number.poolId() == null ? "" : Long.toString(number.poolId()));

@@ -7,6 +7,7 @@ import io.calltrail.web.Ago;
 import io.calltrail.web.Dashboard;
 import io.calltrail.web.FormJson;
 import io.calltrail.web.Forms;
+import io.calltrail.web.Readable;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,7 +118,7 @@ public final class PropertyPages {
         List<Map<String, Object>> rows = handlers.targets(account, null).stream().map(target -> {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("target", target);
-            row.put("number", Forms.phone(target.e164()));
+            row.put("number", Readable.phone(target.e164()));
             row.put("property", names.get(target.propertyId()));
             return row;
         }).toList();
@@ -136,7 +137,7 @@ public final class PropertyPages {
         Dashboard.requireWriter(ctx);
         FormJson.Submitted form = TARGET_FORM.read(ctx.formParamMap());
         forms.change(ctx, () -> handlers.createTarget(Admin.account(ctx), Admin.actor(ctx), form.body()),
-                created -> new Forms.Redirect(TARGETS, "Target number " + Forms.phone(created.e164()) + " added."),
+                created -> new Forms.Redirect(TARGETS, "Target number " + Readable.phone(created.e164()) + " added."),
                 form.values(), model -> showTarget(ctx, null, model));
     }
 
@@ -152,7 +153,7 @@ public final class PropertyPages {
         FormJson.Submitted form = TARGET_FORM.read(ctx.formParamMap());
         form.json().remove("property_id"); // a target number stays with its property
         forms.change(ctx, () -> handlers.updateTarget(Admin.account(ctx), Admin.actor(ctx), target.id(), form.body()),
-                saved -> new Forms.Redirect(TARGETS, "Target number " + Forms.phone(saved.e164()) + " saved."),
+                saved -> new Forms.Redirect(TARGETS, "Target number " + Readable.phone(saved.e164()) + " saved."),
                 form.values(), model -> showTarget(ctx, target, model));
     }
 
@@ -160,7 +161,7 @@ public final class PropertyPages {
         Dashboard.requireWriter(ctx);
         TargetNumber target = target(ctx);
         forms.change(ctx, () -> handlers.deleteTarget(Admin.account(ctx), Admin.actor(ctx), target.id()),
-                new Forms.Redirect(TARGETS, "Target number " + Forms.phone(target.e164()) + " deleted."),
+                new Forms.Redirect(TARGETS, "Target number " + Readable.phone(target.e164()) + " deleted."),
                 values(target), model -> showTarget(ctx, target, model));
     }
 
@@ -181,7 +182,7 @@ public final class PropertyPages {
             all.put("install", installation(property));
             Account account = Admin.account(ctx);
             all.put("targets", handlers.targets(account, property.id()).stream()
-                    .map(target -> Map.of("target", target, "number", Forms.phone(target.e164()))).toList());
+                    .map(target -> Map.of("target", target, "number", Readable.phone(target.e164()))).toList());
         }
         forms.render(ctx, "setup/property", all);
     }
@@ -228,7 +229,7 @@ public final class PropertyPages {
     private static Map<String, Object> values(TargetNumber target) {
         Map<String, Object> values = new HashMap<>();
         values.put("property_id", Long.toString(target.propertyId()));
-        values.put("number", Forms.phone(target.e164()));
+        values.put("number", Readable.phone(target.e164()));
         values.put("label", target.label());
         return values;
     }

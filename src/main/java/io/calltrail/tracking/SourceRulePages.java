@@ -15,6 +15,7 @@ import io.calltrail.tracking.SourceRule.Condition;
 import io.calltrail.web.Dashboard;
 import io.calltrail.web.FormJson;
 import io.calltrail.web.Forms;
+import io.calltrail.web.Readable;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,7 +126,7 @@ public final class SourceRulePages {
         all.put("properties", propertyNames.entrySet().stream().map(entry -> new Forms.Option(entry.getKey().toString(), entry.getValue())).toList());
         boolean anyProperty = propertyId == null; // a new rule may be for any property: each choice says whose it is
         all.put("targets", targets.targets(account, propertyId).stream().map(target -> new Forms.Option(Long.toString(target.id()),
-                Forms.phone(target.e164()) + " · " + target.label() + (anyProperty ? " · " + propertyNames.get(target.propertyId()) : ""))).toList());
+                Readable.phone(target.e164()) + " · " + target.label() + (anyProperty ? " · " + propertyNames.get(target.propertyId()) : ""))).toList());
         all.put("pools", pools.pools(account, propertyId).stream().map(pool -> new Forms.Option(Long.toString(pool.id()),
                 pool.name() + (anyProperty ? " · " + propertyNames.get(pool.propertyId()) : ""))).toList());
         all.put("numbers", pools.numbers(account, propertyId, null).stream().filter(number -> number.poolId() == null)
@@ -201,8 +202,8 @@ public final class SourceRulePages {
     }
 
     private static String label(TrackingNumber number) {
-        String shown = Forms.phone(number.e164());
-        return number.sourceName() != null ? shown + " (" + number.sourceName() + ")" : shown.equals(Forms.phone(number.name())) ? shown
+        String shown = Readable.phone(number.e164());
+        return number.sourceName() != null ? shown + " (" + number.sourceName() + ")" : shown.equals(Readable.phone(number.name())) ? shown
                 : shown + " (" + number.name() + ")";
     }
 
@@ -214,7 +215,7 @@ public final class SourceRulePages {
         return new Names(
                 Property.namesById(properties.list(account.id())),
                 targets.targets(account, null).stream().collect(Collectors.toMap(TargetNumber::id,
-                        target -> Forms.phone(target.e164()) + " (" + target.label() + ")")),
+                        target -> Readable.phone(target.e164()) + " (" + target.label() + ")")),
                 pools.pools(account, null).stream().collect(Collectors.toMap(Pool::id, Pool::name)),
                 pools.numbers(account, null, null).stream().collect(Collectors.toMap(TrackingNumber::id, SourceRulePages::label)));
     }

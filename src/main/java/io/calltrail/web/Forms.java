@@ -40,18 +40,6 @@ public final class Forms {
                 .toList();
     }
 
-    /** A number as people read it ({@code +1 512-555-0100}); as stored when it does not parse. */
-    public static String phone(String e164) {
-        if (e164 == null) {
-            return "";
-        }
-        try {
-            return new io.calltrail.phone.PhoneNumber(e164).international();
-        } catch (RuntimeException e) {
-            return e164;
-        }
-    }
-
     /** Renders a set-up page; the notice left by the change just made is shown this once. */
     public void render(Context ctx, String template, Map<String, Object> model) {
         Map<String, Object> all = new HashMap<>(model);
