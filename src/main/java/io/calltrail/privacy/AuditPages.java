@@ -6,9 +6,8 @@ import io.calltrail.app.Admin;
 import io.calltrail.app.ApiError;
 import io.calltrail.app.Json;
 import io.calltrail.web.Dashboard;
+import io.calltrail.web.Links;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -80,10 +78,10 @@ public final class AuditPages {
         if (found.events().size() > asked.limit()) {
             Map<String, String> older = new LinkedHashMap<>(filters);
             older.put("before", Long.toString(shown.get(shown.size() - 1).id()));
-            model.put("olderHref", "/app/audit" + query(older));
+            model.put("olderHref", "/app/audit" + Links.query(older));
         }
         if (asked.beforeId() != null) {
-            model.put("newestHref", "/app/audit" + query(filters));
+            model.put("newestHref", "/app/audit" + Links.query(filters));
         }
         dashboard.render(ctx, "audit", model);
     }
@@ -178,10 +176,4 @@ public final class AuditPages {
         return text == null || text.isBlank() ? null : text.strip();
     }
 
-    private static String query(Map<String, String> parameters) {
-        String query = parameters.entrySet().stream().filter(entry -> entry.getValue() != null)
-                .map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return query.isEmpty() ? "" : "?" + query;
-    }
 }

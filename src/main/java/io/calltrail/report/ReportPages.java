@@ -6,6 +6,7 @@ import io.calltrail.app.Json;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
 import io.calltrail.web.Dashboard;
+import io.calltrail.web.Links;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -59,7 +60,7 @@ public final class ReportPages {
         model.put("sources", sources(overview));
         model.put("hasFigures", overview.calls().current() + overview.conversions().current() > 0);
         model.put("chart", Json.write(ReportView.chart(overview, CHART_SOURCES)));
-        model.put("sourcesHref", "/app/reports/source" + ReportView.query(periodParameters(choice)));
+        model.put("sourcesHref", "/app/reports/source" + Links.query(periodParameters(choice)));
         dashboard.render(ctx, "overview", model);
     }
 
@@ -93,8 +94,8 @@ public final class ReportPages {
         model.put("truncated", report.rows().size() < report.totalRows());
         Map<String, String> all = periodParameters(choice);
         all.putAll(sortParameters);
-        model.put("showAllHref", ctx.path() + ReportView.query(with(all, "limit", Integer.toString(ReportRules.MAX_LIMIT))));
-        model.put("csvHref", "/app/reports/" + dimension.wire() + ".csv" + ReportView.query(with(all, "limit", limit)));
+        model.put("showAllHref", ctx.path() + Links.query(with(all, "limit", Integer.toString(ReportRules.MAX_LIMIT))));
+        model.put("csvHref", "/app/reports/" + dimension.wire() + ".csv" + Links.query(with(all, "limit", limit)));
         dashboard.render(ctx, "report", model);
     }
 
@@ -161,7 +162,7 @@ public final class ReportPages {
             Period range = new Period(end.minusDays(days), end, period.zone());
             Map<String, String> parameters = periodParameters(choice.property(), range);
             parameters.putAll(keep);
-            ranges.add(new ReportView.Link("Last " + days + " days", ctx.path() + ReportView.query(parameters), range.equals(period)));
+            ranges.add(new ReportView.Link("Last " + days + " days", ctx.path() + Links.query(parameters), range.equals(period)));
         }
         model.put("ranges", ranges);
         return model;
@@ -244,7 +245,7 @@ public final class ReportPages {
         List<ReportView.Link> tabs = new ArrayList<>();
         for (Dimension dimension : Dimension.values()) {
             tabs.add(new ReportView.Link(ReportView.label(dimension), "/app/reports/" + dimension.wire()
-                    + ReportView.query(periodParameters(choice)), dimension == shown));
+                    + Links.query(periodParameters(choice)), dimension == shown));
         }
         return tabs;
     }
@@ -274,7 +275,7 @@ public final class ReportPages {
             parameters.put("limit", limit);
             String sorted = !current ? "" : sort.descending() ? "descending" : "ascending";
             columns.add(new Column(label, key != ReportRules.SortKey.NAME, "/app/reports/" + dimension.wire()
-                    + ReportView.query(parameters), sorted));
+                    + Links.query(parameters), sorted));
         });
         return columns;
     }

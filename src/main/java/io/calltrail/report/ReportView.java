@@ -1,8 +1,6 @@
 package io.calltrail.report;
 
 import java.math.BigDecimal;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
 import java.text.NumberFormat;
@@ -153,13 +151,6 @@ final class ReportView {
     }
 
     /** {@code ?a=1&b=2} of the parameters that have a value, in their order, encoded. */
-    static String query(Map<String, String> parameters) {
-        String query = parameters.entrySet().stream().filter(entry -> entry.getValue() != null && !entry.getValue().isEmpty())
-                .map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        return query.isEmpty() ? "" : "?" + query;
-    }
-
     /**
      * The daily chart's data, as the dashboard's script draws it: for each of the {@code top} busiest sources its calls
      * (solid) and conversions (dashed) in one colour, then all other sources together.

@@ -6,10 +6,9 @@ import io.calltrail.app.ApiError;
 import io.calltrail.property.Property;
 import io.calltrail.property.PropertyStore;
 import io.calltrail.web.Dashboard;
+import io.calltrail.web.Links;
 import io.calltrail.web.Readable;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -63,9 +62,7 @@ public final class CallPages {
             values.put("converted", converted);
             values.put("attribution", attribution);
             values.put("older", older == null ? "" : older.toString());
-            return values.entrySet().stream().filter(entry -> !entry.getValue().isEmpty())
-                    .map(entry -> entry.getKey() + "=" + URLEncoder.encode(entry.getValue(), StandardCharsets.UTF_8))
-                    .collect(Collectors.joining("&"));
+            return Links.query(values);
         }
 
         boolean filtered() {
@@ -122,14 +119,14 @@ public final class CallPages {
                 rows.add(row(call, zones.getOrDefault(call.propertyId(), ZoneOffset.UTC), conversions.getOrDefault(call.id(), List.of())));
             }
             model.put("rows", rows);
-            model.put("older", found.size() > PAGE_SIZE ? "/app/calls?" + form.query(shown.get(shown.size() - 1).id()) : null);
+            model.put("older", found.size() > PAGE_SIZE ? "/app/calls" + form.query(shown.get(shown.size() - 1).id()) : null);
             model.put("sources", calls.sources(handle, account.id(), selected == null ? null : selected.id()));
         });
         model.put("form", form);
         model.put("properties", all);
         model.put("selectedProperty", selected == null ? null : selected.id());
         model.put("paged", olderParam != null && !olderParam.isBlank());
-        model.put("newest", "/app/calls" + (form.query(null).isEmpty() ? "" : "?" + form.query(null)));
+        model.put("newest", "/app/calls" + form.query(null));
         model.put("filtered", form.filtered());
         model.put("zone", zone.getId());
         model.put("zoneVaries", all.stream().map(Property::timeZone).distinct().count() > 1 && selected == null);
