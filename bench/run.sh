@@ -14,6 +14,7 @@
 #   ENDPOINTS="health sessions events"     which to run (health is the ceiling the others are compared with)
 #   SETTLE=2                                seconds after each run for the server to finish its work
 #                                           (spool loading); its CPU time then counts per request
+#   THREAD_CPU=0                            1 prints, per run, where the server's CPU went by thread group
 #
 # cpu_us/req is the server's CPU time (user + system, all threads, including what each request leaves
 # to background loaders) per request: a figure that other load on the machine does not distort.
@@ -123,17 +124,37 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 CLK_TCK=$(getconf CLK_TCK)
 # CPU time the server has used so far (user + system), in clock ticks.
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"; }
+# Per-thread CPU ticks as "group ticks" lines; a group is the thread name without its trailing number.
+thread_ticks() {
+  local task
+  for task in /proc/"$SERVER_PID"/task/*; do
+    # comm may hold spaces, so take the fields after the closing parenthesis.
+    sed -E 's/^[0-9]+ \((.*)\) (.*)$/\1\t\2/' "$task/stat" 2>/dev/null \
+      | awk -F'\t' '{ split($2, f, " "); name = $1; sub(/[-#]?[0-9]+$/, "", name); print name "\t" f[12] + f[13] }'
+  done | awk -F'\t' '{ t[$1] += $2 } END { for (n in t) print n "\t" t[n] }'
+}
 
 run_wrk() {
   local label=$1 name=$2 conns=$3 dur=$4 out="$WORK/wrk-$1.txt" line
-  local ticks_before
+  local ticks_before threads_before
   ticks_before=$(server_ticks)
+  [[ ${THREAD_CPU:-0} == 1 ]] && threads_before=$(thread_ticks)
   wrk -t"$THREADS" -c"$conns" -d"$dur" --latency -s "$BENCH_DIR/$name.lua" "$BASE${URLPATH[$name]}" >"$out" 2>&1 \
     || { cat "$out"; die "wrk failed for $label"; }
   # Work a request leaves behind (events and calls loaded into the database from their spools) counts too:
   # wait until it is done, then charge the server's CPU time to the requests served.
   sleep "$SETTLE"
   R[$label,ticks]=$(( $(server_ticks) - ticks_before ))
+  if [[ ${THREAD_CPU:-0} == 1 ]]; then
+    # Threads that ended during the run are missing from the second list; their share shows as "(ended)".
+    awk -F'\t' -v total="${R[$label,ticks]}" -v hz="$CLK_TCK" '
+      NR == FNR { before[$1] = $2; next }
+      { d = $2 - before[$1]; if (d > 0) { used[$1] = d; seen += d } }
+      END {
+        if (total > seen) used["(ended)"] = total - seen
+        for (n in used) printf "    %6.1f%%  %6.2f s  %s\n", used[n] * 100 / total, used[n] / hz, n
+      }' <(echo "$threads_before") <(thread_ticks) | sort -rn | head -12
+  fi
   line=$(grep '^RESULT ' "$out") || { cat "$out"; die "no RESULT line from wrk for $label"; }
   local f
   for f in requests rps p50_ms p99_ms ok non2xx connect read write timeout statuses notes; do
@@ -181,7 +202,7 @@ printf '%-18s %5s %11s %9s %9s %9s %10s %8s %8s %8s\n' endpoint conns req/s p50_
 for row in "${ROWS[@]}"; do
   read -r name conns <<<"$row"
   l="$name-c$conns"
-  share=$(awk -v r="${R[$l,rps]}" -v c="${R[health-c$conns,rps]}" 'BEGIN { printf "%.1f", (c > 0 ? r * 100 / c : 0) }')
+  share=$(awk -v r="${R[$l,rps]}" -v c="${R[health-c$conns,rps]:-0}" 'BEGIN { printf "%.1f", (c > 0 ? r * 100 / c : 0) }')
   printf '%-18s %5s %11s %9s %9s %9s %10s %8s %8s %8s\n' "${ENDPOINT[$name]}" "$conns" "${R[$l,rps]}" \
     "${R[$l,p50_ms]}" "${R[$l,p99_ms]}" "$share" "${R[$l,cpu_us]}" "${R[$l,non2xx]}" "${R[$l,wrk_non2xx]}" "${R[$l,socket]}"
 done

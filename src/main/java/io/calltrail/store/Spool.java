@@ -37,6 +37,8 @@ public final class Spool implements AutoCloseable {
     private static final int MAX_RECORD_BYTES = 1024 * 1024;
     private static final int MAX_QUEUED = 20_000;
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** A gathering loader starts at once when this much is waiting: a full batch, about. */
+    private static final long GATHER_BYTES = 256 * 1024;
 
     /** Writes a batch of records to their destination; must tolerate seeing a record twice. */
     public interface Consumer {
@@ -65,6 +67,8 @@ public final class Spool implements AutoCloseable {
     private final Thread writer;
     private final Thread loader;
     private volatile boolean running = true;
+    /** Set by awaitLoaded: the loader stops gathering and loads what is there now. */
+    private volatile boolean hurry;
     private volatile Position durable;
     /** Appends accepted, and appends settled (written, or failed): awaitLoaded waits for both to meet. */
     private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
@@ -89,8 +93,8 @@ public final class Spool implements AutoCloseable {
         }
         this.channel = FileChannel.open(segmentPath(next), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         this.durable = new Position(next, 0);
-        this.writer = new Thread(this::writeLoop, "calltrail-spool-" + name + "-writer");
-        this.loader = new Thread(this::loadLoop, "calltrail-spool-" + name + "-loader");
+        this.writer = new Thread(this::writeLoop, name + "-writer");
+        this.loader = new Thread(this::loadLoop, name + "-loader");
         writer.setDaemon(true);
         loader.setDaemon(true);
     }
@@ -155,6 +159,7 @@ public final class Spool implements AutoCloseable {
             if (done.segment() > target.segment() || (done.segment() == target.segment() && done.offset() >= target.offset())) {
                 return true;
             }
+            hurry = true;
             LockSupport.unpark(loader);
             LockSupport.parkNanos(2_000_000);
         }
@@ -255,9 +260,7 @@ public final class Spool implements AutoCloseable {
                 if (handed < 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 } else if (handed < maxBatch / 4) {
-                    // A small batch means records trickle in: let more gather before the next transaction, since
-                    // a commit costs far more than a row (the records are durable here meanwhile).
-                    LockSupport.parkNanos(GATHER_NANOS);
+                    gather();
                 }
                 backoffMillis = 0;
             } catch (RuntimeException | IOException e) {
@@ -268,6 +271,20 @@ public final class Spool implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * A small batch means records trickle in: let more gather before the next transaction, since a commit (and the
+     * checkpoint after it) costs far more than a row; the records are durable here meanwhile. The writer's wake-ups
+     * after each fsync do not end the wait, or every fsync'd group would become a transaction of its own.
+     */
+    private void gather() {
+        long deadline = System.nanoTime() + GATHER_NANOS;
+        long left;
+        while (running && !hurry && backlogBytes() < GATHER_BYTES && (left = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+        hurry = false;
     }
 
     /** Hands the next batch to the consumer and answers its size; -1 when there was nothing to hand over. */
@@ -358,6 +375,7 @@ public final class Spool implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        hurry = true;
         try {
             writer.join(10_000);
             LockSupport.unpark(loader);
