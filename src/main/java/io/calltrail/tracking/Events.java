@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
@@ -53,8 +54,11 @@ public final class Events implements AutoCloseable {
         this.spool = Spool.open(spoolDir, "events", this::load, LOAD_BATCH, MAX_BACKLOG_BYTES);
     }
 
-    /** The events are durable when this returns; returns how many were accepted. */
-    public int record(Snapshot snapshot, List<TrackingEvent> events) {
+    /**
+     * Completes with how many events were accepted once they are durable (fsync'd in the spool); fails with
+     * {@link Spool.Full} when they could not be written in time. Nothing waits meanwhile: the request's thread is free.
+     */
+    public CompletableFuture<Integer> record(Snapshot snapshot, List<TrackingEvent> events) {
         long received = clock.millis();
         List<byte[]> records = new ArrayList<>(events.size());
         for (TrackingEvent event : events) {
@@ -66,17 +70,18 @@ public final class Events implements AutoCloseable {
                 throw new IllegalStateException("cannot encode an event", e);
             }
         }
-        try {
-            spool.append(records).get(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return records.size();
-        } catch (ExecutionException e) {
-            throw new Spool.Full("events could not be written to disk: " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            throw new Spool.Full("events were not written in time; a retry is safe (duplicates are absorbed)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Spool.Full("interrupted while storing events");
-        }
+        int accepted = records.size();
+        return spool.append(records)
+                .orTimeout(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .handle((durable, failure) -> {
+                    if (failure == null) {
+                        return accepted;
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    throw cause instanceof TimeoutException
+                            ? new Spool.Full("events were not written in time; a retry is safe (duplicates are absorbed)")
+                            : new Spool.Full("events could not be written to disk: " + cause.getMessage());
+                });
     }
 
     /** Waits until every event acknowledged so far is in the database (tests, shutdown). */

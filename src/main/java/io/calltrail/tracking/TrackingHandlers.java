@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /** The public tracking API the snippet calls: sessions, event beacons and AMP call tracking. */
@@ -155,8 +156,9 @@ public final class TrackingHandlers {
             String first = unknown.iterator().next();
             throw new ApiError(422, "unknown_session", sessionField.get(first), "unknown session '" + first + "' for this property");
         }
-        int accepted = events.record(snapshot, List.copyOf(parsed.values()));
-        ctx.json(Map.of("accepted", accepted));
+        // Answered when the events are durable; the request's thread serves others meanwhile.
+        CompletableFuture<Integer> durable = events.record(snapshot, List.copyOf(parsed.values()));
+        ctx.future(() -> durable.thenAccept(accepted -> ctx.json(Map.of("accepted", accepted))));
     }
 
     /** AMP amp-call-tracking: {@code {"phoneNumber", "formattedPhoneNumber"}} for the page's first target number. */
