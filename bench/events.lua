@@ -20,7 +20,7 @@ end
 function request()
   local body = string.format(
     '{"type":"page_view","id":"%s","property":"demo","session":"%s","url":"http://localhost/demo/","at":%d}',
-    lib.uuid(), sessions[math.random(#sessions)], os.time() * 1000 + math.random(0, 999))
+    lib.uuid_v7(), sessions[math.random(#sessions)], os.time() * 1000 + math.random(0, 999))
   return wrk.format("POST", "/v1/events", headers, body)
 end
 

@@ -232,11 +232,12 @@
     if (d.visibilityState === 'visible' && Date.now() - lastBeat > Math.max(60, Math.min(ttl / 2, 600)) * 1000) open().catch(reveal);
   }
 
+  // Time-ordered ids (UUID version 7: milliseconds, then random bits) are stored at one end of the server's index.
   function uuid() {
-    if (w.crypto && w.crypto.randomUUID) return w.crypto.randomUUID();
-    var b = w.crypto.getRandomValues(new Uint8Array(16)), h = [];
-    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
-    for (var i = 0; i < 16; i++) h.push((b[i] + 256).toString(16).slice(1));
+    var b = w.crypto.getRandomValues(new Uint8Array(16)), h = [], t = Date.now();
+    for (var i = 5; i >= 0; i--) { b[i] = t % 256; t = Math.floor(t / 256); }
+    b[6] = (b[6] & 15) | 112; b[8] = (b[8] & 63) | 128;
+    for (var j = 0; j < 16; j++) h.push((b[j] + 256).toString(16).slice(1));
     return h.slice(0, 4).join('') + '-' + h.slice(4, 6).join('') + '-' + h.slice(6, 8).join('') + '-' + h.slice(8, 10).join('') + '-' + h.slice(10).join('');
   }
   function flush() {

@@ -5,6 +5,7 @@ import io.calltrail.pool.Leases;
 import io.calltrail.pool.Pool;
 import io.calltrail.pool.TrackingNumber;
 import io.calltrail.privacy.VisitorHasher;
+import io.calltrail.store.TimeOrderedIds;
 import io.calltrail.property.Property;
 import io.calltrail.property.TargetNumber;
 import io.calltrail.tracking.PropertyCatalog.Snapshot;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -95,7 +95,7 @@ public final class Sessions {
             return written(snapshot, session, consent, assign(snapshot, session, visitorTouch(snapshot, session), true), now);
         }
 
-        String id = UUID.randomUUID().toString();
+        String id = TimeOrderedIds.next(clock);
         String visitorId = consent.allowsStorage() ? (continuingVisitor != null ? continuingVisitor : id) : null;
         VisitSession session = new VisitSession(id, property.accountId(), property.id(), visitorId, now, now,
                 Touch.from(request.url(), request.referrer()), consent);

@@ -106,10 +106,15 @@ class SnippetBrowserTest {
             new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(driver -> events("cta_click") == 1);
             assertThat(server.server().awaitEventsLoaded(Duration.ofSeconds(10))).isTrue();
             List<Map<String, Object>> clicks = server.database().jdbi().withHandle(handle -> handle.createQuery("""
-                    SELECT e.number_clicked, s.gclid, e.url FROM tracking_event e JOIN visit_session s ON s.id = e.session_id
+                    SELECT e.id, e.number_clicked, s.gclid, e.url FROM tracking_event e JOIN visit_session s ON s.id = e.session_id
                      WHERE e.type = 'tel_click'""").mapToMap().list());
             assertThat(clicks).hasSize(1);
             assertThat(clicks.get(0)).containsEntry("number_clicked", tracking).containsEntry("gclid", "click-test");
+            // The browser made a time-ordered id (version 7) whose first 48 bits are the click's milliseconds.
+            String id = (String) clicks.get(0).get("id");
+            assertThat(id).matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+            long millis = Long.parseLong(id.substring(0, 8) + id.substring(9, 13), 16);
+            assertThat(millis).isBetween(System.currentTimeMillis() - 60_000, System.currentTimeMillis());
             assertThat((String) clicks.get(0).get("url")).contains("/demo/?gclid=click-test");
         }
     }
