@@ -92,7 +92,9 @@ public final class Sessions {
         if (known.isPresent()) {
             VisitSession session = known.get();
             jdbi.useHandle(handle -> store.touch(handle, session.id(), now, consent, gaClientId));
-            return written(snapshot, session, consent, assign(snapshot, session, visitorTouch(snapshot, session), true), now);
+            Decided decided = assign(snapshot, session, visitorTouch(snapshot, session), true);
+            decided.changed().forEach(assignment -> save(session, assignment));
+            return written(snapshot, session, consent, decided.current(), now);
         }
 
         String id = TimeOrderedIds.next(clock);
@@ -105,9 +107,17 @@ public final class Sessions {
                 ? new VisitSession(id, session.accountId(), session.propertyId(), visitorId, now, now,
                         session.touch().withoutClickIds(), consent)
                 : session;
-        jdbi.useHandle(handle -> store.insert(handle, stored, hash, request.gpc(), gaClientId));
+        // Numbers are leased first (each lease is a transaction of its own, the pool's compare-and-set); the session
+        // and what it shows are then written together. A lease whose session failed to be written just idles out.
+        Decided decided = assign(snapshot, session, visitorTouch(snapshot, session), false);
+        jdbi.useTransaction(handle -> {
+            store.insert(handle, stored, hash, request.gpc(), gaClientId);
+            for (Assignment assignment : decided.changed()) {
+                store.saveAssignment(handle, session.accountId(), id, assignment, false);
+            }
+        });
         metrics.sessionsOpened();
-        return written(snapshot, session, consent, assign(snapshot, session, visitorTouch(snapshot, session), false), now);
+        return written(snapshot, session, consent, decided.current(), now);
     }
 
     /** What a known bot is shown: static numbers and fallbacks only, nothing leased, nothing stored. */
@@ -160,8 +170,12 @@ public final class Sessions {
         return respond(snapshot, session.id(), assignments);
     }
 
+    /** What a session shows now, and which of those assignments differ from what it showed before. */
+    private record Decided(List<Assignment> current, List<Assignment> changed) {
+    }
+
     /** @param resumed false for a session created just now, which cannot have assignments yet */
-    private List<Assignment> assign(Snapshot snapshot, VisitSession session, Touch touch, boolean resumed) {
+    private Decided assign(Snapshot snapshot, VisitSession session, Touch touch, boolean resumed) {
         Map<Long, Assignment> previous = new HashMap<>();
         if (resumed) {
             for (Assignment assignment : jdbi.withHandle(handle -> store.assignments(handle, session.id()))) {
@@ -169,6 +183,7 @@ public final class Sessions {
             }
         }
         List<Assignment> current = new ArrayList<>();
+        List<Assignment> changed = new ArrayList<>();
         for (TargetNumber target : snapshot.targets()) {
             Assignment before = previous.get(target.id());
             Assignment now = before != null ? keep(snapshot, session, before) : decide(snapshot, session, target, touch);
@@ -176,19 +191,18 @@ public final class Sessions {
                 continue;
             }
             if (!now.equals(before)) {
-                save(session, now, resumed);
+                changed.add(now);
             }
             current.add(now);
         }
-        return current;
+        return new Decided(current, changed);
     }
 
-    /** @param mayExist false for a session created just now: nothing to update, only to insert */
-    private void save(VisitSession session, Assignment assignment, boolean mayExist) {
+    /** Writes a resumed session's changed assignment; a concurrent twin request may insert it first, then this updates. */
+    private void save(VisitSession session, Assignment assignment) {
         for (int attempt = 1; ; attempt++) {
-            boolean update = mayExist || attempt > 1;
             try {
-                jdbi.useTransaction(handle -> store.saveAssignment(handle, session.accountId(), session.id(), assignment, update));
+                jdbi.useTransaction(handle -> store.saveAssignment(handle, session.accountId(), session.id(), assignment, true));
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= 3 || !io.calltrail.store.SqlErrors.isUniqueViolation(e)) {
