@@ -10,6 +10,7 @@
 #   MAX_ERROR_PCT=1                         fail when more responses than this are not 2xx
 #   PORT=0                                  0 = let the server pick a free port
 #   BENCH_JAVA_OPTS=                        extra JVM options for the server
+#   BENCH_SERVER_ARGS=                      extra arguments for "serve", e.g. "--set db.poolSize=4"
 #   KEEP_DATA=0                             1 keeps the H2 database and jar copy afterwards
 #   ENDPOINTS="health sessions events"     which to run (health is the ceiling the others are compared with)
 #   SETTLE=2                                seconds after each run for the server to finish its work
@@ -84,7 +85,7 @@ die() {
 # --- server --------------------------------------------------------------------------------
 : >"$SERVER_LOG" # exists before the background job opens it, so the startup poll cannot race it
 (cd "$WORK" && exec java ${BENCH_JAVA_OPTS:-} -jar calltrail.jar serve --demo --port "$PORT" \
-  --data "$WORK/data" --set tracking.rateLimitPerMinute=0) >"$SERVER_LOG" 2>&1 &
+  --data "$WORK/data" --set tracking.rateLimitPerMinute=0 ${BENCH_SERVER_ARGS:-}) >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 
 # With --port 0 the real port is only known from the startup line.
