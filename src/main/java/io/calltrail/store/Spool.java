@@ -35,6 +35,8 @@ public final class Spool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
     private static final long SEGMENT_BYTES = 32L * 1024 * 1024;
     private static final int MAX_RECORD_BYTES = 1024 * 1024;
+    /** What the loader reads at once: more than the largest record, so every whole record fits in a window. */
+    private static final int READ_BYTES = 2 * MAX_RECORD_BYTES + 8;
     private static final int MAX_QUEUED = 20_000;
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** A gathering loader starts at once when this much is waiting: a full batch, about. */
@@ -300,30 +302,34 @@ public final class Spool implements AutoCloseable {
         List<byte[]> records = new ArrayList<>();
         long offset = from.offset();
         if (Files.exists(file) && offset < limit) {
+            // One read for a whole batch, not two per record: a batch of small events is thousands of records.
+            ByteBuffer window = ByteBuffer.allocate((int) Math.min(limit - offset, READ_BYTES));
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-                ByteBuffer header = ByteBuffer.allocate(8);
-                CRC32C crc = new CRC32C();
-                while (records.size() < maxBatch && offset + 8 <= limit) {
-                    header.clear();
-                    in.read(header, offset);
-                    header.flip();
-                    int length = header.getInt();
-                    int expected = header.getInt();
-                    if (length < 0 || length > MAX_RECORD_BYTES || offset + 8 + length > limit) {
-                        break;
-                    }
-                    ByteBuffer payload = ByteBuffer.allocate(length);
-                    while (payload.hasRemaining() && in.read(payload, offset + 8 + payload.position()) > 0) {
-                        // keep reading until the record is complete
-                    }
-                    crc.reset();
-                    crc.update(payload.array());
-                    if ((int) crc.getValue() != expected) {
-                        break;
-                    }
-                    records.add(payload.array());
-                    offset += 8 + length;
+                while (window.hasRemaining() && in.read(window, offset + window.position()) > 0) {
+                    // keep reading until the window is full
                 }
+            }
+            window.flip();
+            CRC32C crc = new CRC32C();
+            while (records.size() < maxBatch && window.remaining() >= 8) {
+                int length = window.getInt(window.position());
+                int expected = window.getInt(window.position() + 4);
+                if (length < 0 || length > MAX_RECORD_BYTES || offset + 8 + length > limit) {
+                    break; // a torn tail: the segment ends here
+                }
+                if (8 + length > window.remaining()) {
+                    break; // whole, but past this window: the next batch starts with it
+                }
+                byte[] payload = new byte[length];
+                window.position(window.position() + 8);
+                window.get(payload);
+                crc.reset();
+                crc.update(payload);
+                if ((int) crc.getValue() != expected) {
+                    break;
+                }
+                records.add(payload);
+                offset += 8 + length;
             }
         }
         if (records.isEmpty()) {

@@ -50,6 +50,29 @@ class SpoolTest {
     }
 
     @Test
+    void recordsLargerThanOneReadTogetherAreDeliveredWholeAndInOrder(@TempDir Path dir) throws Exception {
+        // 40 records of 200 KiB (8 MiB in all, in one segment) are read a window of about 2 MiB at a time; one of
+        // 1 MiB, the largest allowed, must still fit a window of its own.
+        String filler = "x".repeat(200 * 1024 - 8);
+        try (Spool spool = Spool.open(dir, "t", this::deliver, 10_000, 64L << 20)) {
+            List<CompletableFuture<Void>> writes = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                writes.add(spool.append(records(String.format("%08d", i) + filler)));
+            }
+            writes.add(spool.append(records("largest!" + "y".repeat(1024 * 1024 - 8))));
+            for (CompletableFuture<Void> write : writes) {
+                write.get(10, TimeUnit.SECONDS);
+            }
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(delivered).hasSize(41);
+        for (int i = 0; i < 40; i++) {
+            assertThat(delivered.get(i)).startsWith(String.format("%08d", i)).hasSize(200 * 1024);
+        }
+        assertThat(delivered.get(40)).startsWith("largest!").hasSize(1024 * 1024);
+    }
+
+    @Test
     void acknowledgedRecordsSurviveARestartWhileTheConsumerIsFailing(@TempDir Path dir) throws Exception {
         AtomicBoolean databaseDown = new AtomicBoolean(true);
         Spool.Consumer consumer = records -> {
