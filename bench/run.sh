@@ -4,7 +4,8 @@
 #
 # Settings (environment):
 #   THREADS=2 CONNECTIONS=32 DURATION=20s   main load
-#   WARMUP=10s                              per endpoint, before any measurement (JIT, pools)
+#   WARMUP=30s                              per endpoint, before any measurement: on 2 cores the JIT
+#                                           compiler is still busy after 10 s and takes CPU from the run
 #   LIGHT_CONNECTIONS=4 LIGHT_DURATION=10s  lighter load, to show latency when not saturated
 #   SEED_SESSIONS=32                        sessions created with curl for events/resumes
 #   MAX_ERROR_PCT=1                         fail when more responses than this are not 2xx
@@ -27,7 +28,7 @@ JAR="$BENCH_DIR/../target/calltrail.jar"
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-20s}
-WARMUP=${WARMUP:-10s}
+WARMUP=${WARMUP:-30s}
 LIGHT_CONNECTIONS=${LIGHT_CONNECTIONS:-4}
 LIGHT_DURATION=${LIGHT_DURATION:-10s}
 SEED_SESSIONS=${SEED_SESSIONS:-32}
