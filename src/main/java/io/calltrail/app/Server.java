@@ -114,6 +114,7 @@ public final class Server implements AutoCloseable {
     private final Optional<String> signInPath;
     private final Optional<Demo.Seeded> demo;
     private final Events events;
+    private final Sessions sessions;
     private final CallRecorder calls;
     private final Deliverer deliverer;
     private final ScheduledExecutorService deliveries;
@@ -122,7 +123,7 @@ public final class Server implements AutoCloseable {
 
     private Server(Settings settings, Database database, Javalin app, ScheduledExecutorService maintenance,
                    Optional<String> ownerKey, Optional<String> signInPath, Optional<Demo.Seeded> demo, Events events,
-                   CallRecorder calls, Deliverer deliverer, ScheduledExecutorService deliveries, Rollups rollups,
+                   Sessions sessions, CallRecorder calls, Deliverer deliverer, ScheduledExecutorService deliveries, Rollups rollups,
                    ScheduledExecutorService reporting) {
         this.settings = settings;
         this.database = database;
@@ -132,6 +133,7 @@ public final class Server implements AutoCloseable {
         this.signInPath = signInPath;
         this.demo = demo;
         this.events = events;
+        this.sessions = sessions;
         this.calls = calls;
         this.deliverer = deliverer;
         this.deliveries = deliveries;
@@ -384,7 +386,7 @@ public final class Server implements AutoCloseable {
             return thread;
         });
         reporting.scheduleWithFixedDelay(() -> guarded("report rollups", rollups::run), 30, 60, TimeUnit.SECONDS);
-        return new Server(settings, database, app, maintenance, ownerKey, signInPath, demo, events, calls, deliverer, deliveries, rollups,
+        return new Server(settings, database, app, maintenance, ownerKey, signInPath, demo, events, sessions, calls, deliverer, deliveries, rollups,
                 reporting);
     }
 
@@ -534,6 +536,7 @@ public final class Server implements AutoCloseable {
         maintenance.shutdownNow();
         reporting.shutdownNow();
         app.stop();
+        sessions.close();
         events.close();
         calls.close();
         database.close();

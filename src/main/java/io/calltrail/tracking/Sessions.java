@@ -18,13 +18,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * Opens and resumes visitor sessions and decides which tracking number each shows in place of each
  * target number: source rules pick a pool or a static number; pools lease per session.
  */
-public final class Sessions {
+public final class Sessions implements AutoCloseable {
     /** A session's page views and heartbeats renew its lease at most this often; the pool lab replays the same. */
     public static final java.time.Duration ACTIVITY_WRITE_INTERVAL = ActiveSessions.WRITE_INTERVAL;
 
@@ -35,6 +36,7 @@ public final class Sessions {
     private final Metrics metrics;
     private final SessionStore store = new SessionStore();
     private final ActiveSessions active = new ActiveSessions();
+    private final SessionWriter writer;
 
     public Sessions(Jdbi jdbi, Clock clock, Leases leases, VisitorHasher hasher, Metrics metrics) {
         this.jdbi = jdbi;
@@ -42,6 +44,7 @@ public final class Sessions {
         this.leases = leases;
         this.hasher = hasher;
         this.metrics = metrics;
+        this.writer = new SessionWriter(jdbi, store);
     }
 
     /**
@@ -61,7 +64,11 @@ public final class Sessions {
     public record Opened(String session, List<Shown> numbers, int ttl) {
     }
 
-    public Opened open(Snapshot snapshot, OpenRequest request) {
+    /**
+     * Completes with what the session shows once everything about it is stored: at once for a session resumed from
+     * memory or updated in place, after the session writer's next commit for a new one.
+     */
+    public CompletableFuture<Opened> open(Snapshot snapshot, OpenRequest request) {
         Property property = snapshot.property();
         Instant now = clock.instant();
         Instant activeSince = now.minusSeconds(property.sessionTimeoutSeconds());
@@ -75,7 +82,7 @@ public final class Sessions {
         if (request.sessionId() != null) {
             Optional<List<Assignment>> recent = active.fresh(request.sessionId(), snapshot, consent, now);
             if (recent.isPresent()) {
-                return respond(snapshot, request.sessionId(), recent.get());
+                return CompletableFuture.completedFuture(respond(snapshot, request.sessionId(), recent.get()));
             }
             Optional<VisitSession> stored = jdbi.withHandle(handle -> store.session(handle, property.id(), request.sessionId()));
             if (stored.isPresent() && stored.get().lastSeenAt().isAfter(activeSince)) {
@@ -94,7 +101,7 @@ public final class Sessions {
             jdbi.useHandle(handle -> store.touch(handle, session.id(), now, consent, gaClientId));
             Decided decided = assign(snapshot, session, visitorTouch(snapshot, session), true);
             decided.changed().forEach(assignment -> save(session, assignment));
-            return written(snapshot, session, consent, decided.current(), now);
+            return CompletableFuture.completedFuture(written(snapshot, session, consent, decided.current(), now));
         }
 
         String id = TimeOrderedIds.next(clock);
@@ -110,14 +117,11 @@ public final class Sessions {
         // Numbers are leased first (each lease is a transaction of its own, the pool's compare-and-set); the session
         // and what it shows are then written together. A lease whose session failed to be written just idles out.
         Decided decided = assign(snapshot, session, visitorTouch(snapshot, session), false);
-        jdbi.useTransaction(handle -> {
-            store.insert(handle, stored, hash, request.gpc(), gaClientId);
-            for (Assignment assignment : decided.changed()) {
-                store.saveAssignment(handle, session.accountId(), id, assignment, false);
-            }
-        });
-        metrics.sessionsOpened();
-        return written(snapshot, session, consent, decided.current(), now);
+        return writer.write(new SessionWriter.NewSession(stored, hash, request.gpc(), gaClientId, decided.changed()))
+                .thenApply(written -> {
+                    metrics.sessionsOpened();
+                    return written(snapshot, session, consent, decided.current(), now);
+                });
     }
 
     /** What a known bot is shown: static numbers and fallbacks only, nothing leased, nothing stored. */
@@ -277,5 +281,11 @@ public final class Sessions {
             }
         }
         return new Opened(sessionId, shown, ttl);
+    }
+
+    /** Writes the new sessions asked for so far, then stops writing. */
+    @Override
+    public void close() {
+        writer.close();
     }
 }

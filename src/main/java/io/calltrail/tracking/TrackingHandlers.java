@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** The public tracking API the snippet calls: sessions, event beacons and AMP call tracking. */
@@ -92,7 +93,7 @@ public final class TrackingHandlers {
         if (ga != null && !GA_CLIENT_ID.matcher(ga).matches()) {
             throw ApiError.invalid("ga", "ga must be Google Analytics' client id as in its _ga cookie, e.g. 1234567890.1700000000");
         }
-        ctx.json(sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, consent, ip, userAgent, gpc, ga)));
+        answer(ctx, sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, consent, ip, userAgent, gpc, ga)), ctx::json);
     }
 
     public void recordEvents(Context ctx) {
@@ -175,20 +176,34 @@ public final class TrackingHandlers {
         String url = queryUrl(ctx, "url");
         String referrer = queryUrl(ctx, "referrer");
         String target = snapshot.targets().get(0).e164();
-        Sessions.Opened opened;
+        CompletableFuture<Sessions.Opened> opened;
         if (bots.isBot(ctx.userAgent())) {
             metrics.trackingRefused("bot");
-            opened = sessions.forBot(snapshot, url, referrer);
+            opened = CompletableFuture.completedFuture(sessions.forBot(snapshot, url, referrer));
         } else {
             String ip = ClientAddress.of(ctx, trustForwardedHeaders);
             limitRate(ctx, ip);
             opened = sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, Consent.UNKNOWN, ip, ctx.userAgent(), false, null));
         }
-        String shown = opened.numbers().stream().filter(n -> n.target().equals(target)).map(Sessions.Shown::tracking)
-                .findFirst().orElse(target);
-        PhoneNumber number = new PhoneNumber(shown);
         ctx.header("Cache-Control", "private, no-store");
-        ctx.json(Map.of("phoneNumber", number.e164(), "formattedPhoneNumber", number.national()));
+        answer(ctx, opened, session -> {
+            String shown = session.numbers().stream().filter(n -> n.target().equals(target)).map(Sessions.Shown::tracking)
+                    .findFirst().orElse(target);
+            PhoneNumber number = new PhoneNumber(shown);
+            ctx.json(Map.of("phoneNumber", number.e164(), "formattedPhoneNumber", number.national()));
+        });
+    }
+
+    /**
+     * Answers at once when the session was settled without waiting (resumed from memory, or updated in place), else
+     * when the commit that stores it is done; the request's thread serves others meanwhile.
+     */
+    private static void answer(Context ctx, CompletableFuture<Sessions.Opened> opened, Consumer<Sessions.Opened> respond) {
+        if (opened.isDone() && !opened.isCompletedExceptionally()) {
+            respond.accept(opened.join());
+        } else {
+            ctx.future(() -> opened.thenAccept(respond));
+        }
     }
 
     private Snapshot property(String key, String field) {
