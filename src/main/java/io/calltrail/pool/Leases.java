@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -52,6 +53,18 @@ public final class Leases {
      * @param currentNumberId the number of that lease, or null
      */
     public Outcome obtain(Pool pool, String sessionId, Long currentLeaseId, Long currentNumberId) {
+        Outcome outcome = obtainLeavingExhaustion(pool, sessionId, currentLeaseId, currentNumberId);
+        if (outcome instanceof Exhausted) {
+            ledger.recordExhaustion(pool, sessionId, clock.instant());
+        }
+        return outcome;
+    }
+
+    /**
+     * As {@link #obtain}, except that running out is counted in the metrics but not recorded: the caller records it
+     * with {@link #recordExhaustion} in the transaction that stores the new session it happened to.
+     */
+    public Outcome obtainLeavingExhaustion(Pool pool, String sessionId, Long currentLeaseId, Long currentNumberId) {
         Instant now = clock.instant();
         LeaseRules.Term term = LeaseRules.Term.from(pool, now);
         if (currentLeaseId != null && currentNumberId != null) {
@@ -77,9 +90,13 @@ public final class Leases {
                 return new Held(ledger.lease(reused.get()), Kind.REUSED);
             }
         }
-        ledger.recordExhaustion(pool, sessionId, now);
         metrics.poolExhausted(pool.id());
         return new Exhausted(pool);
+    }
+
+    /** Records that {@code pool} had no number for {@code sessionId}, in the caller's transaction. */
+    public static void recordExhaustion(Handle handle, Pool pool, String sessionId, Instant at) {
+        new LeaseStore().recordExhaustion(handle, pool.accountId(), pool.id(), sessionId, at);
     }
 
     /** Tries candidates in order until one compare-and-set wins; empty when the pool has none left. */

@@ -1,5 +1,7 @@
 package io.calltrail.tracking;
 
+import io.calltrail.pool.Leases;
+import io.calltrail.pool.Pool;
 import io.calltrail.tracking.SessionStore.Assignment;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +23,12 @@ final class SessionWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionWriter.class);
     private static final int MAX_BATCH = 256;
 
-    /** A session to insert, as the session store takes it, with the assignments it starts with. */
-    record NewSession(VisitSession session, String visitorHash, boolean gpc, String gaClientId, List<Assignment> assignments) {
+    /**
+     * A session to insert, as the session store takes it, with the assignments it starts with and the pools that had
+     * no number for it.
+     */
+    record NewSession(VisitSession session, String visitorHash, boolean gpc, String gaClientId, List<Assignment> assignments,
+                      List<Pool> exhaustedPools) {
     }
 
     private record Pending(NewSession session, CompletableFuture<Void> written) {
@@ -106,6 +112,9 @@ final class SessionWriter implements AutoCloseable {
                 store.insert(handle, session.session(), session.visitorHash(), session.gpc(), session.gaClientId());
                 for (Assignment assignment : session.assignments()) {
                     store.saveAssignment(handle, session.session().accountId(), session.session().id(), assignment, false);
+                }
+                for (Pool pool : session.exhaustedPools()) {
+                    Leases.recordExhaustion(handle, pool, session.session().id(), session.session().startedAt());
                 }
             }
         });

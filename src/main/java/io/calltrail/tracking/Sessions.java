@@ -117,7 +117,8 @@ public final class Sessions implements AutoCloseable {
         // Numbers are leased first (each lease is a transaction of its own, the pool's compare-and-set); the session
         // and what it shows are then written together. A lease whose session failed to be written just idles out.
         Decided decided = assign(snapshot, session, visitorTouch(snapshot, session), false);
-        return writer.write(new SessionWriter.NewSession(stored, hash, request.gpc(), gaClientId, decided.changed()))
+        return writer.write(new SessionWriter.NewSession(stored, hash, request.gpc(), gaClientId, decided.changed(),
+                        decided.exhausted()))
                 .thenApply(written -> {
                     metrics.sessionsOpened();
                     return written(snapshot, session, consent, decided.current(), now);
@@ -174,8 +175,11 @@ public final class Sessions implements AutoCloseable {
         return respond(snapshot, session.id(), assignments);
     }
 
-    /** What a session shows now, and which of those assignments differ from what it showed before. */
-    private record Decided(List<Assignment> current, List<Assignment> changed) {
+    /**
+     * What a session shows now, which of those assignments differ from what it showed before, and (for a new session)
+     * the pools that had no number for it, to be recorded with the session.
+     */
+    private record Decided(List<Assignment> current, List<Assignment> changed, List<Pool> exhausted) {
     }
 
     /** @param resumed false for a session created just now, which cannot have assignments yet */
@@ -188,9 +192,11 @@ public final class Sessions implements AutoCloseable {
         }
         List<Assignment> current = new ArrayList<>();
         List<Assignment> changed = new ArrayList<>();
+        // A resumed session records running out at once; a new one with the session (null: record at once).
+        List<Pool> exhausted = resumed ? null : new ArrayList<>();
         for (TargetNumber target : snapshot.targets()) {
             Assignment before = previous.get(target.id());
-            Assignment now = before != null ? keep(snapshot, session, before) : decide(snapshot, session, target, touch);
+            Assignment now = before != null ? keep(snapshot, session, before) : decide(snapshot, session, target, touch, exhausted);
             if (now == null) {
                 continue;
             }
@@ -199,7 +205,7 @@ public final class Sessions implements AutoCloseable {
             }
             current.add(now);
         }
-        return new Decided(current, changed);
+        return new Decided(current, changed, exhausted == null ? List.of() : exhausted);
     }
 
     /** Writes a resumed session's changed assignment; a concurrent twin request may insert it first, then this updates. */
@@ -225,10 +231,10 @@ public final class Sessions implements AutoCloseable {
         if (pool == null) {
             return before;
         }
-        return fromPool(pool, session, before.targetNumberId(), before.leaseId(), before.trackingNumberId());
+        return fromPool(pool, session, before.targetNumberId(), before.leaseId(), before.trackingNumberId(), null);
     }
 
-    private Assignment decide(Snapshot snapshot, VisitSession session, TargetNumber target, Touch touch) {
+    private Assignment decide(Snapshot snapshot, VisitSession session, TargetNumber target, Touch touch, List<Pool> exhausted) {
         Optional<SourceRule> rule = ruleFor(snapshot, target, touch);
         if (rule.isEmpty()) {
             return null;
@@ -242,13 +248,19 @@ public final class Sessions implements AutoCloseable {
             }
             case POOL -> {
                 Pool pool = snapshot.pools().get(rule.get().poolId());
-                yield pool == null ? null : fromPool(pool, session, target.id(), null, null);
+                yield pool == null ? null : fromPool(pool, session, target.id(), null, null, exhausted);
             }
         };
     }
 
-    private Assignment fromPool(Pool pool, VisitSession session, long targetId, Long leaseId, Long numberId) {
-        Leases.Outcome outcome = leases.obtain(pool, session.id(), leaseId, numberId);
+    /** @param exhausted where to note a pool that had no number, to record later; null to record it at once */
+    private Assignment fromPool(Pool pool, VisitSession session, long targetId, Long leaseId, Long numberId, List<Pool> exhausted) {
+        Leases.Outcome outcome = exhausted == null
+                ? leases.obtain(pool, session.id(), leaseId, numberId)
+                : leases.obtainLeavingExhaustion(pool, session.id(), leaseId, numberId);
+        if (outcome instanceof Leases.Exhausted && exhausted != null) {
+            exhausted.add(pool);
+        }
         if (outcome instanceof Leases.Held held) {
             return new Assignment(targetId, Kind.LEASE, held.lease().e164(), pool.id(), held.lease().trackingNumberId(),
                     held.lease().id());

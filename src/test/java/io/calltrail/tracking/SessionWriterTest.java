@@ -86,6 +86,6 @@ class SessionWriterTest {
         Consent granted = new Consent("granted", "granted", null, null);
         VisitSession session = new VisitSession(id, property.accountId(), property.id(), id, NOW, NOW,
                 Touch.from("https://www.example.com/?gclid=writer-test", null), granted);
-        return new SessionWriter.NewSession(session, null, false, null, List.of());
+        return new SessionWriter.NewSession(session, null, false, null, List.of(), List.of());
     }
 }
