@@ -342,9 +342,10 @@ class TrackingApiTest {
         // The fourth visit found the pool's three numbers taken: on record with its session, which was answered.
         String lastSession = server.database().jdbi().withHandle(handle -> handle.createQuery(
                 "SELECT id FROM visit_session WHERE gclid = '2'").mapTo(String.class).one());
-        assertThat(server.database().jdbi().withHandle(handle -> handle.createQuery(
+        List<String> exhaustedSessions = server.database().jdbi().withHandle(handle -> handle.createQuery(
                         "SELECT session_id FROM pool_exhaustion WHERE pool_id = :pool").bind("pool", pool.id())
-                .mapTo(String.class).list())).containsExactly(lastSession);
+                .mapTo(String.class).list());
+        assertThat(exhaustedSessions).containsExactly(lastSession);
         // requests are timed once answered: wait until the fourth one is on the books
         String metrics = "";
         for (int i = 0; i < 50 && !metrics.contains("route=\"/v1/sessions\",status=\"200\"} 4"); i++) {
