@@ -401,7 +401,8 @@ final class ReportStore {
         Instant first = null;
         for (String sql : List.of(
                 "SELECT MIN(started_at) FROM visit_session WHERE account_id = :account AND property_id = :property",
-                "SELECT MIN(occurred_at) FROM tracking_event WHERE property_id = :property AND account_id = :account",
+                // Of the events, reports count phone-link clicks only.
+                "SELECT MIN(occurred_at) FROM tracking_event WHERE property_id = :property AND type = 'tel_click' AND account_id = :account",
                 "SELECT MIN(started_at) FROM phone_call WHERE account_id = :account AND property_id = :property",
                 "SELECT MIN(converted_at) FROM conversion WHERE property_id = :property AND account_id = :account")) {
             Optional<Instant> found = handle.createQuery(sql).bind("account", accountId).bind("property", propertyId)
