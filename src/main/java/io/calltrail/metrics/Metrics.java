@@ -10,7 +10,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The one seam between Calltrail and its metrics library: slices call named methods, never the registry. */
 public final class Metrics {
@@ -19,6 +22,12 @@ public final class Metrics {
     private final MultiGauge poolInUse;
     private final MultiGauge poolLingering;
     private final MultiGauge poolUtilisation;
+    /**
+     * Meters already registered, by name and tags: building and registering a meter on every request costs more
+     * than recording in it.
+     */
+    private final ConcurrentHashMap<List<String>, Timer> timers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
     public Metrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -39,38 +48,50 @@ public final class Metrics {
     }
 
     public void httpRequest(String method, String route, int status, Duration took) {
-        Timer.builder("calltrail_http_requests")
-                .description("HTTP requests by route and status")
-                .tags("method", method, "route", route, "status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(took);
+        List<String> key = List.of(method, route, Integer.toString(status));
+        Timer timer = timers.get(key);
+        if (timer == null) {
+            timer = timers.computeIfAbsent(key, tags -> Timer.builder("calltrail_http_requests")
+                    .description("HTTP requests by route and status")
+                    .tags("method", method, "route", route, "status", tags.get(2))
+                    .publishPercentileHistogram()
+                    .register(registry));
+        }
+        timer.record(took);
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        List<String> key = new ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(Arrays.asList(tags));
+        Counter counter = counters.get(key);
+        if (counter == null) {
+            counter = counters.computeIfAbsent(key, unused -> Counter.builder(name).description(description).tags(tags).register(registry));
+        }
+        return counter;
     }
 
     /** kind: new, extended, reused (reuse-oldest overflow). */
     public void leaseGranted(long poolId, String kind) {
-        Counter.builder("calltrail_leases").description("Leases granted or extended")
-                .tags("pool", Long.toString(poolId), "kind", kind).register(registry).increment();
+        counter("calltrail_leases", "Leases granted or extended", "pool", Long.toString(poolId), "kind", kind).increment();
     }
 
     public void poolExhausted(long poolId) {
-        Counter.builder("calltrail_pool_exhaustions").description("Sessions that found no free number in the pool")
-                .tags("pool", Long.toString(poolId)).register(registry).increment();
+        counter("calltrail_pool_exhaustions", "Sessions that found no free number in the pool", "pool", Long.toString(poolId))
+                .increment();
     }
 
     /** reason: bot, rate_limited, foreign_origin. */
     public void trackingRefused(String reason) {
-        Counter.builder("calltrail_tracking_refused").description("Tracking requests served without a lease or refused")
-                .tags("reason", reason).register(registry).increment();
+        counter("calltrail_tracking_refused", "Tracking requests served without a lease or refused", "reason", reason).increment();
     }
 
     public void eventsStored(int count) {
-        Counter.builder("calltrail_events_stored").description("Tracking events stored (duplicates excluded)")
-                .register(registry).increment(count);
+        counter("calltrail_events_stored", "Tracking events stored (duplicates excluded)").increment(count);
     }
 
     public void sessionsOpened() {
-        Counter.builder("calltrail_sessions_opened").description("Visitor sessions opened").register(registry).increment();
+        counter("calltrail_sessions_opened", "Visitor sessions opened").increment();
     }
 
     /** Replaces the per-pool gauges with a fresh reading. */
