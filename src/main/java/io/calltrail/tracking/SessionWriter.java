@@ -2,6 +2,7 @@ package io.calltrail.tracking;
 
 import io.calltrail.pool.Leases;
 import io.calltrail.pool.Pool;
+import io.calltrail.store.SqlErrors;
 import io.calltrail.tracking.SessionStore.Assignment;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,8 +89,9 @@ final class SessionWriter implements AutoCloseable {
             insert(batch);
             batch.forEach(pending -> pending.written().complete(null));
         } catch (RuntimeException batchFailure) {
-            if (batch.size() == 1) {
-                batch.get(0).written().completeExceptionally(batchFailure);
+            if (batch.size() == 1 || SqlErrors.isConnectionLost(batchFailure)) {
+                // Without a database each session alone would wait out the pool's timeout again: all fail now.
+                batch.forEach(pending -> pending.written().completeExceptionally(batchFailure));
                 return;
             }
             // One bad session must not fail the others: write each alone and answer each with its own outcome.

@@ -58,6 +58,10 @@ class HealthTest {
                     assertThat(server.post("/v1/events", event, "Content-Type", "text/plain").status()).isEqualTo(200);
                 }
                 assertThat(server.server().awaitEventsLoaded(java.time.Duration.ofMillis(500))).isFalse();
+                // A new session is not acknowledged: the session writer's commit fails, and the answer says so.
+                var refused = server.post("/v1/sessions", "{\"property\":\"down\"}");
+                assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.header("Retry-After")).isEqualTo("5");
             } finally {
                 TestDatabases.postgres("restart");
             }
