@@ -69,6 +69,8 @@ public final class Spool implements AutoCloseable {
     private final Thread writer;
     private final Thread loader;
     private volatile boolean running = true;
+    /** The loader's read buffer, kept: a new one of this size for every batch would be a garbage collector's chore. */
+    private final ByteBuffer window = ByteBuffer.allocate(READ_BYTES);
     /** Set by awaitLoaded: the loader stops gathering and loads what is there now. */
     private volatile boolean hurry;
     private volatile Position durable;
@@ -303,7 +305,7 @@ public final class Spool implements AutoCloseable {
         long offset = from.offset();
         if (Files.exists(file) && offset < limit) {
             // One read for a whole batch, not two per record: a batch of small events is thousands of records.
-            ByteBuffer window = ByteBuffer.allocate((int) Math.min(limit - offset, READ_BYTES));
+            window.clear().limit((int) Math.min(limit - offset, READ_BYTES));
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
                 while (window.hasRemaining() && in.read(window, offset + window.position()) > 0) {
                     // keep reading until the window is full
