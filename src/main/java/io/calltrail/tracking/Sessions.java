@@ -101,6 +101,10 @@ public final class Sessions implements AutoCloseable {
             jdbi.useHandle(handle -> store.touch(handle, session.id(), now, consent, gaClientId));
             Decided decided = assign(snapshot, session, visitorTouch(snapshot, session), true);
             decided.changed().forEach(assignment -> save(session, assignment));
+            if (!decided.exhausted().isEmpty()) {
+                jdbi.useTransaction(handle -> decided.exhausted()
+                        .forEach(pool -> Leases.recordExhaustion(handle, pool, session.id(), now)));
+            }
             return CompletableFuture.completedFuture(written(snapshot, session, consent, decided.current(), now));
         }
 
@@ -176,8 +180,8 @@ public final class Sessions implements AutoCloseable {
     }
 
     /**
-     * What a session shows now, which of those assignments differ from what it showed before, and (for a new session)
-     * the pools that had no number for it, to be recorded with the session.
+     * What a session shows now, which of those assignments differ from what it showed before, and the pools that had
+     * no number for it (a new session records them with itself).
      */
     private record Decided(List<Assignment> current, List<Assignment> changed, List<Pool> exhausted) {
     }
@@ -192,11 +196,10 @@ public final class Sessions implements AutoCloseable {
         }
         List<Assignment> current = new ArrayList<>();
         List<Assignment> changed = new ArrayList<>();
-        // A resumed session records running out at once; a new one with the session (null: record at once).
-        List<Pool> exhausted = resumed ? null : new ArrayList<>();
+        List<Pool> exhausted = new ArrayList<>();
         for (TargetNumber target : snapshot.targets()) {
             Assignment before = previous.get(target.id());
-            Assignment now = before != null ? keep(snapshot, session, before) : decide(snapshot, session, target, touch, exhausted);
+            Assignment now = before != null ? keep(snapshot, session, before, exhausted) : decide(snapshot, session, target, touch, exhausted);
             if (now == null) {
                 continue;
             }
@@ -205,7 +208,7 @@ public final class Sessions implements AutoCloseable {
             }
             current.add(now);
         }
-        return new Decided(current, changed, exhausted == null ? List.of() : exhausted);
+        return new Decided(current, changed, exhausted);
     }
 
     /** Writes a resumed session's changed assignment; a concurrent twin request may insert it first, then this updates. */
@@ -223,7 +226,7 @@ public final class Sessions implements AutoCloseable {
     }
 
     /** A resumed session keeps what it showed: its lease is extended (or renewed), static stays static. */
-    private Assignment keep(Snapshot snapshot, VisitSession session, Assignment before) {
+    private Assignment keep(Snapshot snapshot, VisitSession session, Assignment before, List<Pool> exhausted) {
         if (before.kind() != Kind.LEASE) {
             return before;
         }
@@ -231,7 +234,7 @@ public final class Sessions implements AutoCloseable {
         if (pool == null) {
             return before;
         }
-        return fromPool(pool, session, before.targetNumberId(), before.leaseId(), before.trackingNumberId(), null);
+        return fromPool(pool, session, before.targetNumberId(), before.leaseId(), before.trackingNumberId(), exhausted);
     }
 
     private Assignment decide(Snapshot snapshot, VisitSession session, TargetNumber target, Touch touch, List<Pool> exhausted) {
@@ -253,12 +256,10 @@ public final class Sessions implements AutoCloseable {
         };
     }
 
-    /** @param exhausted where to note a pool that had no number, to record later; null to record it at once */
+    /** @param exhausted where to note a pool that had no number, for the caller to record */
     private Assignment fromPool(Pool pool, VisitSession session, long targetId, Long leaseId, Long numberId, List<Pool> exhausted) {
-        Leases.Outcome outcome = exhausted == null
-                ? leases.obtain(pool, session.id(), leaseId, numberId)
-                : leases.obtainLeavingExhaustion(pool, session.id(), leaseId, numberId);
-        if (outcome instanceof Leases.Exhausted && exhausted != null) {
+        Leases.Outcome outcome = leases.obtainLeavingExhaustion(pool, session.id(), leaseId, numberId);
+        if (outcome instanceof Leases.Exhausted) {
             exhausted.add(pool);
         }
         if (outcome instanceof Leases.Held held) {
