@@ -78,6 +78,10 @@ final class SessionWriter implements AutoCloseable {
                 batch.clear();
             }
         }
+        refuseQueued();
+    }
+
+    private void refuseQueued() {
         Pending left;
         while ((left = queue.poll()) != null) {
             left.written().completeExceptionally(new IllegalStateException("the server is stopping"));
@@ -131,5 +135,6 @@ final class SessionWriter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        refuseQueued(); // asked for while the writer was stopping: answered, not left waiting
     }
 }
