@@ -29,14 +29,6 @@ function lib.seed()
   statuses, notes = {}, {}
 end
 
--- Random UUID v4: version nibble 4, variant 10xx.
-function lib.uuid()
-  local r = math.random
-  return string.format("%04x%04x-%04x-4%03x-%x%03x-%04x%04x%04x",
-    r(0, 0xffff), r(0, 0xffff), r(0, 0xffff), r(0, 0xfff),
-    r(8, 11), r(0, 0xfff), r(0, 0xffff), r(0, 0xffff), r(0, 0xffff))
-end
-
 -- Time-ordered UUID v7, as the snippet makes them: 48-bit Unix milliseconds, version 7, variant 10xx.
 -- wrk's Lua has a clock in seconds only; a per-thread counter stands in for the milliseconds.
 local v7_last_second, v7_millis = 0, 0
