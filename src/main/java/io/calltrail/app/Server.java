@@ -201,6 +201,7 @@ public final class Server implements AutoCloseable {
         CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"), onCallCompleted);
         Runnable onChange = () -> {
             catalog.invalidate();
+            leases.numbersChanged();
             routing.refresh();
         };
         Deliverer deliverer = deliverer(jdbi, clock, settings, crypto, destinations);

@@ -1,16 +1,26 @@
 package io.calltrail.pool;
 
 import io.calltrail.store.SqlErrors;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
 /** Lease state in the database: each step in a transaction of its own, lock conflicts retried or lost. */
 final class DatabaseLedger implements LeaseLedger {
+    private static final Duration NONE_FREE_MEMORY = Duration.ofSeconds(1);
+
+    /** A pool found without a free number at {@code seenAt}, none of whose numbers is free before {@code until}. */
+    private record NoneFree(Instant seenAt, Instant until) {
+    }
+
     private final Jdbi jdbi;
     private final LeaseStore store = new LeaseStore();
+    private final Map<Long, NoneFree> noneFree = new ConcurrentHashMap<>();
 
     DatabaseLedger(Jdbi jdbi) {
         this.jdbi = jdbi;
@@ -27,9 +37,34 @@ final class DatabaseLedger implements LeaseLedger {
                 .flatMap(own -> store.take(handle, pool.accountId(), pool.id(), own, sessionId, now, term, false))));
     }
 
+    /**
+     * Free numbers, without asking the database while the pool is known to have none: under a surge every new visitor
+     * of an exhausted pool asked again. Activity only moves a number's {@code free_at} later, so none is free before
+     * the earliest one seen; numbers added or moved here say {@link #numbersChanged}. Another instance sharing the
+     * database may add numbers too, hence the cap.
+     */
     @Override
     public List<Candidate> free(Pool pool, Instant now, int limit) {
-        return jdbi.withHandle(handle -> store.free(handle, pool.id(), now, limit));
+        NoneFree known = noneFree.get(pool.id());
+        if (known != null && !now.isBefore(known.seenAt()) && now.isBefore(known.until())) {
+            return List.of();
+        }
+        return jdbi.withHandle(handle -> {
+            List<Candidate> free = store.free(handle, pool.id(), now, limit);
+            if (free.isEmpty()) {
+                Instant capped = now.plus(NONE_FREE_MEMORY);
+                Instant next = store.firstFreeAt(handle, pool.id()).filter(at -> at.isBefore(capped)).orElse(capped);
+                noneFree.put(pool.id(), new NoneFree(now, next));
+            } else {
+                noneFree.remove(pool.id());
+            }
+            return free;
+        });
+    }
+
+    @Override
+    public void numbersChanged() {
+        noneFree.clear();
     }
 
     @Override

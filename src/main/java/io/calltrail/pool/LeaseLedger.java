@@ -31,6 +31,10 @@ public interface LeaseLedger {
 
     void recordExhaustion(Pool pool, String sessionId, Instant now);
 
+    /** Numbers were added to, moved between or taken out of pools: forget what was concluded about free numbers. */
+    default void numbersChanged() {
+    }
+
     Lease lease(long leaseId);
 
     /** Leases of the account's number that covered {@code instant}, newest first. */

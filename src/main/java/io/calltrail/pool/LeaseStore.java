@@ -79,6 +79,14 @@ final class LeaseStore {
                 .list();
     }
 
+    /** When the pool's next number becomes free (its earliest {@code free_at}); empty when it has no number. */
+    Optional<Instant> firstFreeAt(Handle handle, long poolId) {
+        return handle.createQuery("SELECT MIN(free_at) FROM tracking_number WHERE pool_id = :pool")
+                .bind("pool", poolId)
+                .mapTo(Instant.class)
+                .findOne();
+    }
+
     /** Numbers whose holder went idle (lingering), the one idle longest first: reuse-oldest's victims. */
     List<Candidate> lingering(Handle handle, long poolId, Instant now, int limit) {
         return handle.createQuery("""

@@ -94,6 +94,11 @@ public final class Leases {
         return new Exhausted(pool);
     }
 
+    /** Called after numbers are added to, moved between or taken out of pools. */
+    public void numbersChanged() {
+        ledger.numbersChanged();
+    }
+
     /** Records that {@code pool} had no number for {@code sessionId}, in the caller's transaction. */
     public static void recordExhaustion(Handle handle, Pool pool, String sessionId, Instant at) {
         new LeaseStore().recordExhaustion(handle, pool.accountId(), pool.id(), sessionId, at);

@@ -130,6 +130,22 @@ class LeasesTest {
 
     @ParameterizedTest
     @EnumSource(Database.Kind.class)
+    void numberAddedToAnExhaustedPoolIsLeasedAtOnce(Database.Kind kind) {
+        try (Database database = setUp(kind)) {
+            Pool pool = pool(1, Pool.OverflowPolicy.FALLBACK);
+            held(leases.obtain(pool, "s1", null, null));
+            assertThat(leases.obtain(pool, "s2", null, null)).isInstanceOf(Leases.Exhausted.class);
+            TrackingNumber added = database.jdbi().inTransaction(handle -> new PoolStore().insertNumber(handle,
+                    new TrackingNumber(0, property.accountId(), property.id(), "+17375550200", "added", "twilio", "+15125550100",
+                            pool.id(), null, clock.instant(), null, TrackingNumber.CallerId.CALLER)));
+            leases.numbersChanged();
+            Lease lease = held(leases.obtain(pool, "s3", null, null));
+            assertThat(lease.trackingNumberId()).isEqualTo(added.id());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.Kind.class)
     void reuseOldestTakesTheNumberIdleLongestAndMarksItReused(Database.Kind kind) {
         try (Database ignored = setUp(kind)) {
             Pool pool = pool(2, Pool.OverflowPolicy.REUSE_OLDEST);
