@@ -90,7 +90,7 @@ final class DatabaseLedger implements LeaseLedger {
     @Override
     public void recordExhaustion(Pool pool, String sessionId, Instant now) {
         retrying(() -> {
-            jdbi.useTransaction(handle -> store.recordExhaustion(handle, pool.accountId(), pool.id(), sessionId, now));
+            jdbi.useTransaction(handle -> store.recordExhaustions(handle, List.of(new Leases.Exhaustion(pool, sessionId, now))));
             return null;
         });
     }

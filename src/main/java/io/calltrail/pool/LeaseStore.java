@@ -1,6 +1,7 @@
 package io.calltrail.pool;
 
 import io.calltrail.pool.LeaseLedger.Candidate;
+import io.calltrail.store.JdbcBatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -151,16 +152,13 @@ final class LeaseStore {
         return Optional.of(leaseId);
     }
 
-    void recordExhaustion(Handle handle, long accountId, long poolId, String sessionId, Instant now) {
-        handle.createUpdate("""
-                        INSERT INTO pool_exhaustion (account_id, pool_id, session_id, occurred_at)
-                        VALUES (:account, :pool, :session, :now)""")
-                .bind("account", accountId)
-                .bind("pool", poolId)
-                .bind("session", sessionId)
-                .bind("now", now)
-                .execute();
+    void recordExhaustions(Handle handle, List<Leases.Exhaustion> exhaustions) {
+        JdbcBatch.run(handle, INSERT_EXHAUSTION, exhaustions, (row, exhaustion) -> row.number(exhaustion.pool().accountId())
+                .number(exhaustion.pool().id()).string(exhaustion.sessionId()).instant(exhaustion.at()));
     }
+
+    private static final String INSERT_EXHAUSTION = """
+            INSERT INTO pool_exhaustion (account_id, pool_id, session_id, occurred_at) VALUES (?, ?, ?, ?)""";
 
     Lease lease(Handle handle, long leaseId) {
         return handle.createQuery(LEASE_SELECT + " WHERE l.id = :id").bind("id", leaseId).map(LEASE).one();

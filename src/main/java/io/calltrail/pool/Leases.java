@@ -99,9 +99,13 @@ public final class Leases {
         ledger.numbersChanged();
     }
 
-    /** Records that {@code pool} had no number for {@code sessionId}, in the caller's transaction. */
-    public static void recordExhaustion(Handle handle, Pool pool, String sessionId, Instant at) {
-        new LeaseStore().recordExhaustion(handle, pool.accountId(), pool.id(), sessionId, at);
+    /** That {@code pool} had no number for {@code sessionId} at {@code at}. */
+    public record Exhaustion(Pool pool, String sessionId, Instant at) {
+    }
+
+    /** Records pools running out, in the caller's transaction (with the sessions they happened to). */
+    public static void recordExhaustions(Handle handle, List<Exhaustion> exhaustions) {
+        new LeaseStore().recordExhaustions(handle, exhaustions);
     }
 
     /** Tries candidates in order until one compare-and-set wins; empty when the pool has none left. */

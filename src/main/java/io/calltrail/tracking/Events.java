@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.calltrail.app.Json;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.store.Spool;
+import io.calltrail.store.JdbcBatch;
 import io.calltrail.store.SqlErrors;
 import io.calltrail.tracking.PropertyCatalog.Snapshot;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
  * Stores event beacons. A request is acknowledged once its events are fsync'd in the local event spool
@@ -103,24 +103,18 @@ public final class Events implements AutoCloseable {
             // Almost every event is new: the first attempt inserts plainly. If the primary key refuses one (a
             // browser retry, a replay after a crash, a twin stored by another instance), the batch is rolled
             // back and written again with a NOT EXISTS guard that skips what is already there.
-            String insert = attempt == 1 ? PLAIN_INSERT : GUARDED_INSERT;
             try {
+                boolean guarded = attempt > 1;
                 int stored = jdbi.inTransaction(handle -> {
-                    PreparedBatch batch = handle.prepareBatch(insert);
-                    for (Row row : rows) {
-                        batch.bind("account", row.account())
-                                .bind("id", row.id())
-                                .bind("property", row.property())
-                                .bind("session", row.session())
-                                .bind("type", row.type())
-                                .bind("url", row.url())
-                                .bind("number", row.number())
-                                .bind("at", Instant.ofEpochMilli(row.atMillis()))
-                                .bind("received", Instant.ofEpochMilli(row.receivedMillis()))
-                                .add();
-                    }
                     int total = 0;
-                    for (int count : batch.execute()) {
+                    for (int count : JdbcBatch.run(handle, guarded ? GUARDED_INSERT : PLAIN_INSERT, rows, (row, event) -> {
+                        row.number(event.account()).string(event.id()).number(event.property()).string(event.session())
+                                .string(event.type()).string(event.url()).string(event.number())
+                                .instant(Instant.ofEpochMilli(event.atMillis())).instant(Instant.ofEpochMilli(event.receivedMillis()));
+                        if (guarded) {
+                            row.number(event.account()).string(event.id());
+                        }
+                    })) {
                         total += Math.max(count, 0);
                     }
                     List<PhoneClick> clicks = new ArrayList<>();
@@ -147,14 +141,14 @@ public final class Events implements AutoCloseable {
 
     private static final String PLAIN_INSERT = """
             INSERT INTO tracking_event (account_id, id, property_id, session_id, type, url, number_clicked, occurred_at, received_at)
-            VALUES (:account, :id, :property, :session, :type, :url, :number, :at, :received)""";
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private static final String GUARDED_INSERT = """
             INSERT INTO tracking_event (account_id, id, property_id, session_id, type, url, number_clicked, occurred_at, received_at)
-            SELECT CAST(:account AS BIGINT), CAST(:id AS VARCHAR(36)), CAST(:property AS BIGINT), CAST(:session AS VARCHAR(36)),
-                   CAST(:type AS VARCHAR(16)), CAST(:url AS VARCHAR(2048)), CAST(:number AS VARCHAR(64)),
-                   CAST(:at AS TIMESTAMP WITH TIME ZONE), CAST(:received AS TIMESTAMP WITH TIME ZONE)
-             WHERE NOT EXISTS (SELECT 1 FROM tracking_event WHERE account_id = :account AND id = :id)""";
+            SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR(36)), CAST(? AS BIGINT), CAST(? AS VARCHAR(36)),
+                   CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(2048)), CAST(? AS VARCHAR(64)),
+                   CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS TIMESTAMP WITH TIME ZONE)
+             WHERE NOT EXISTS (SELECT 1 FROM tracking_event WHERE account_id = ? AND id = ?)""";
 
     @Override
     public void close() {

@@ -1,8 +1,11 @@
 package io.calltrail.tracking;
 
+import io.calltrail.store.JdbcBatch;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -73,44 +76,44 @@ final class SessionStore {
                 .findOne();
     }
 
-    void insert(Handle handle, VisitSession session, String visitorHash, boolean gpc, String gaClientId) {
-        Touch touch = session.touch();
-        Consent consent = session.consent();
-        handle.createUpdate("""
-                        INSERT INTO visit_session (id, account_id, property_id, visitor_id, visitor_hash, started_at, last_seen_at,
-                               requests, landing_url, referrer, referrer_domain, utm_source, utm_medium, utm_campaign, utm_term,
-                               utm_content, gclid, gbraid, wbraid, msclkid, fbclid, consent_ad_storage,
-                               consent_analytics_storage, consent_ad_user_data, consent_ad_personalization, gpc, ga_client_id)
-                        VALUES (:id, :account, :property, :visitor, :hash, :now, :now, 1, :landing, :referrer, :referrerDomain,
-                                :utmSource, :utmMedium, :utmCampaign, :utmTerm, :utmContent, :gclid, :gbraid, :wbraid,
-                                :msclkid, :fbclid, :adStorage, :analyticsStorage, :adUserData, :adPersonalization, :gpc, :ga)""")
-                .bind("id", session.id())
-                .bind("account", session.accountId())
-                .bind("property", session.propertyId())
-                .bind("visitor", session.visitorId())
-                .bind("hash", visitorHash)
-                .bind("now", session.startedAt())
-                .bind("landing", touch.landingUrl())
-                .bind("referrer", touch.referrer())
-                .bind("referrerDomain", touch.referrerDomain())
-                .bind("utmSource", touch.utmSource())
-                .bind("utmMedium", touch.utmMedium())
-                .bind("utmCampaign", touch.utmCampaign())
-                .bind("utmTerm", touch.utmTerm())
-                .bind("utmContent", touch.utmContent())
-                .bind("gclid", touch.gclid())
-                .bind("gbraid", touch.gbraid())
-                .bind("wbraid", touch.wbraid())
-                .bind("msclkid", touch.msclkid())
-                .bind("fbclid", touch.fbclid())
-                .bind("adStorage", consent.adStorage())
-                .bind("analyticsStorage", consent.analyticsStorage())
-                .bind("adUserData", consent.adUserData())
-                .bind("adPersonalization", consent.adPersonalization())
-                .bind("gpc", gpc)
-                .bind("ga", gaClientId)
-                .execute();
+    /** Inserts new sessions and what each shows, one prepared statement per table for them all. */
+    void insertAll(Handle handle, List<SessionWriter.NewSession> sessions) {
+        JdbcBatch.run(handle, INSERT_SESSION, sessions, (row, created) -> {
+            VisitSession session = created.session();
+            Touch touch = session.touch();
+            Consent consent = session.consent();
+            row.string(session.id()).number(session.accountId()).number(session.propertyId()).string(session.visitorId())
+                    .string(created.visitorHash()).instant(session.startedAt()).instant(session.startedAt())
+                    .string(touch.landingUrl()).string(touch.referrer()).string(touch.referrerDomain())
+                    .string(touch.utmSource()).string(touch.utmMedium()).string(touch.utmCampaign()).string(touch.utmTerm())
+                    .string(touch.utmContent()).string(touch.gclid()).string(touch.gbraid()).string(touch.wbraid())
+                    .string(touch.msclkid()).string(touch.fbclid())
+                    .string(consent.adStorage()).string(consent.analyticsStorage()).string(consent.adUserData())
+                    .string(consent.adPersonalization()).bool(created.gpc()).string(created.gaClientId());
+        });
+        List<Map.Entry<VisitSession, Assignment>> shown = new ArrayList<>();
+        for (SessionWriter.NewSession created : sessions) {
+            created.assignments().forEach(assignment -> shown.add(Map.entry(created.session(), assignment)));
+        }
+        JdbcBatch.run(handle, INSERT_ASSIGNMENT, shown, (row, entry) -> {
+            Assignment assignment = entry.getValue();
+            row.string(entry.getKey().id()).number(assignment.targetNumberId()).number(entry.getKey().accountId())
+                    .string(assignment.kind().name()).string(assignment.shownE164()).number(assignment.poolId())
+                    .number(assignment.trackingNumberId()).number(assignment.leaseId());
+        });
     }
+
+    private static final String INSERT_SESSION = """
+            INSERT INTO visit_session (id, account_id, property_id, visitor_id, visitor_hash, started_at, last_seen_at,
+                   requests, landing_url, referrer, referrer_domain, utm_source, utm_medium, utm_campaign, utm_term,
+                   utm_content, gclid, gbraid, wbraid, msclkid, fbclid, consent_ad_storage,
+                   consent_analytics_storage, consent_ad_user_data, consent_ad_personalization, gpc, ga_client_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static final String INSERT_ASSIGNMENT = """
+            INSERT INTO session_number (session_id, target_number_id, account_id, kind, shown_e164, pool_id,
+                                        tracking_number_id, lease_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** Marks activity; consent may change during a visit and is kept current. */
     void touch(Handle handle, String sessionId, Instant now, Consent consent, String gaClientId) {
@@ -143,9 +146,9 @@ final class SessionStore {
                 .list();
     }
 
-    /** Records what the session shows for one target, replacing what it showed before. */
-    void saveAssignment(Handle handle, long accountId, String sessionId, Assignment assignment, boolean mayExist) {
-        int updated = !mayExist ? 0 : handle.createUpdate("""
+    /** Records what a known session shows for one target, replacing what it showed before. */
+    void saveAssignment(Handle handle, long accountId, String sessionId, Assignment assignment) {
+        int updated = handle.createUpdate("""
                         UPDATE session_number SET kind = :kind, shown_e164 = :shown, pool_id = :pool,
                                tracking_number_id = :number, lease_id = :lease
                          WHERE session_id = :session AND target_number_id = :target""")

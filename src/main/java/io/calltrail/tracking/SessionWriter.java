@@ -112,17 +112,16 @@ final class SessionWriter implements AutoCloseable {
     }
 
     private void insert(List<Pending> batch) {
-        jdbi.useTransaction(handle -> {
-            for (Pending pending : batch) {
-                NewSession session = pending.session();
-                store.insert(handle, session.session(), session.visitorHash(), session.gpc(), session.gaClientId());
-                for (Assignment assignment : session.assignments()) {
-                    store.saveAssignment(handle, session.session().accountId(), session.session().id(), assignment, false);
-                }
-                for (Pool pool : session.exhaustedPools()) {
-                    Leases.recordExhaustion(handle, pool, session.session().id(), session.session().startedAt());
-                }
+        List<NewSession> sessions = batch.stream().map(Pending::session).toList();
+        List<Leases.Exhaustion> exhaustions = new ArrayList<>();
+        for (NewSession session : sessions) {
+            for (Pool pool : session.exhaustedPools()) {
+                exhaustions.add(new Leases.Exhaustion(pool, session.session().id(), session.session().startedAt()));
             }
+        }
+        jdbi.useTransaction(handle -> {
+            store.insertAll(handle, sessions);
+            Leases.recordExhaustions(handle, exhaustions);
         });
     }
 

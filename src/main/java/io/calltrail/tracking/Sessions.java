@@ -102,8 +102,8 @@ public final class Sessions implements AutoCloseable {
             Decided decided = assign(snapshot, session, visitorTouch(snapshot, session), true);
             decided.changed().forEach(assignment -> save(session, assignment));
             if (!decided.exhausted().isEmpty()) {
-                jdbi.useTransaction(handle -> decided.exhausted()
-                        .forEach(pool -> Leases.recordExhaustion(handle, pool, session.id(), now)));
+                jdbi.useTransaction(handle -> Leases.recordExhaustions(handle, decided.exhausted().stream()
+                        .map(pool -> new Leases.Exhaustion(pool, session.id(), now)).toList()));
             }
             return CompletableFuture.completedFuture(written(snapshot, session, consent, decided.current(), now));
         }
@@ -215,7 +215,7 @@ public final class Sessions implements AutoCloseable {
     private void save(VisitSession session, Assignment assignment) {
         for (int attempt = 1; ; attempt++) {
             try {
-                jdbi.useTransaction(handle -> store.saveAssignment(handle, session.accountId(), session.id(), assignment, true));
+                jdbi.useTransaction(handle -> store.saveAssignment(handle, session.accountId(), session.id(), assignment));
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= 3 || !io.calltrail.store.SqlErrors.isUniqueViolation(e)) {
