@@ -50,6 +50,23 @@ public final class Json {
         };
     }
 
+    /**
+     * Writes {@code value} as the response's JSON body straight to the servlet response. {@code ctx.json} passes
+     * through Javalin's result stream, which decides for every response whether to compress it (compression is off
+     * here): on the tracking endpoints' small answers that decision cost more than encoding them.
+     */
+    public static void respond(io.javalin.http.Context ctx, Object value) {
+        try {
+            byte[] body = MAPPER.writeValueAsBytes(value);
+            jakarta.servlet.http.HttpServletResponse response = ctx.res();
+            response.setContentType("application/json");
+            response.setContentLength(body.length);
+            response.getOutputStream().write(body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the answer could not be written", e);
+        }
+    }
+
     /** Parses a request body; malformed JSON is a 400 that says where it broke. */
     public static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {

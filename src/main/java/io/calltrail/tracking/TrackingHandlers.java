@@ -83,7 +83,7 @@ public final class TrackingHandlers {
         String userAgent = ctx.userAgent();
         if (bots.isBot(userAgent)) {
             metrics.trackingRefused("bot");
-            ctx.json(sessions.forBot(snapshot, url, referrer));
+            Json.respond(ctx, sessions.forBot(snapshot, url, referrer));
             return;
         }
         String ip = ClientAddress.of(ctx, trustForwardedHeaders);
@@ -93,7 +93,7 @@ public final class TrackingHandlers {
         if (ga != null && !GA_CLIENT_ID.matcher(ga).matches()) {
             throw ApiError.invalid("ga", "ga must be Google Analytics' client id as in its _ga cookie, e.g. 1234567890.1700000000");
         }
-        answer(ctx, sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, consent, ip, userAgent, gpc, ga)), ctx::json);
+        answer(ctx, sessions.open(snapshot, new Sessions.OpenRequest(sessionId, url, referrer, consent, ip, userAgent, gpc, ga)), opened -> Json.respond(ctx, opened));
     }
 
     public void recordEvents(Context ctx) {
@@ -159,7 +159,7 @@ public final class TrackingHandlers {
         }
         // Answered when the events are durable; the request's thread serves others meanwhile.
         CompletableFuture<Integer> durable = events.record(snapshot, List.copyOf(parsed.values()));
-        ctx.future(() -> durable.thenAccept(accepted -> ctx.json(Map.of("accepted", accepted))));
+        ctx.future(() -> durable.thenAccept(accepted -> Json.respond(ctx, Map.of("accepted", accepted))));
     }
 
     /** AMP amp-call-tracking: {@code {"phoneNumber", "formattedPhoneNumber"}} for the page's first target number. */
@@ -190,7 +190,7 @@ public final class TrackingHandlers {
             String shown = session.numbers().stream().filter(n -> n.target().equals(target)).map(Sessions.Shown::tracking)
                     .findFirst().orElse(target);
             PhoneNumber number = new PhoneNumber(shown);
-            ctx.json(Map.of("phoneNumber", number.e164(), "formattedPhoneNumber", number.national()));
+            Json.respond(ctx, Map.of("phoneNumber", number.e164(), "formattedPhoneNumber", number.national()));
         });
     }
 
