@@ -4,7 +4,7 @@
 #
 # Settings (environment):
 #   THREADS=2 CONNECTIONS=32 DURATION=20s   main load
-#   WARMUP=30s                              per endpoint, before any measurement: on 2 cores the JIT
+#   WARMUP=30s                              all endpoints at once, before any measurement: on 2 cores the JIT
 #                                           compiler is still busy after 10 s and takes CPU from the run
 #   LIGHT_CONNECTIONS=4 LIGHT_DURATION=10s  lighter load, to show latency when not saturated
 #   SEED_SESSIONS=32                        sessions created with curl for events/resumes
@@ -184,8 +184,21 @@ run_wrk() {
   fi
 }
 
-echo "warm-up: $WARMUP per endpoint, $CONNECTIONS connections"
-for name in $ENDPOINTS; do run_wrk "warmup-$name" "$name" "$CONNECTIONS" "$WARMUP"; done
+# All endpoints at once, as a live server sees them: warmed up one after another, the JIT compiles each endpoint's
+# code for it alone, then throws that away and compiles again when the next one starts (seen: C2 busy through every
+# measured run).
+echo "warm-up: $WARMUP, all endpoints at once, $CONNECTIONS connections each"
+warm_pids=()
+for name in $ENDPOINTS; do
+  wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -s "$BENCH_DIR/$name.lua" "$BASE${URLPATH[$name]}" >"$WORK/wrk-warmup-$name.txt" 2>&1 &
+  warm_pids+=($!)
+done
+for pid in "${warm_pids[@]}"; do wait "$pid" || die "wrk failed during the warm-up"; done
+for name in $ENDPOINTS; do
+  line=$(grep '^RESULT ' "$WORK/wrk-warmup-$name.txt") || { cat "$WORK/wrk-warmup-$name.txt"; die "no RESULT line from the $name warm-up"; }
+  printf '  warm-up %-9s %10s req/s  statuses %s\n' "$name" "$(field "$line" rps)" "$(field "$line" statuses)"
+done
+sleep "$SETTLE"
 
 echo "measure: $DURATION per endpoint, $THREADS threads, $CONNECTIONS connections"
 for name in $ENDPOINTS; do run_wrk "$name-c$CONNECTIONS" "$name" "$CONNECTIONS" "$DURATION"; ROWS+=("$name $CONNECTIONS"); done
