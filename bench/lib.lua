@@ -42,6 +42,16 @@ function lib.uuid_v7()
     high, low, r(0, 0xfff), r(8, 11), r(0, 0xfff), r(0, 0xffff), r(0, 0xffff), r(0, 0xffff))
 end
 
+-- Paced runs (run.sh sets BENCH_DELAY_MS): each connection waits this long after every answer before it sends
+-- again. wrk takes whole milliseconds, so the fraction is spread at random over the requests.
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if delay_ms then
+  local whole, fraction = math.floor(delay_ms), delay_ms - math.floor(delay_ms)
+  function delay()
+    return whole + (math.random() < fraction and 1 or 0)
+  end
+end
+
 -- Session ids created by run.sh before the load starts (events need existing sessions).
 function lib.load_sessions()
   local ids = {}

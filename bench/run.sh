@@ -17,6 +17,9 @@
 #   SETTLE=2                                seconds after each run for the server to finish its work
 #                                           (spool loading); its CPU time then counts per request
 #   THREAD_CPU=0                            1 prints, per run, where the server's CPU went by thread group
+#   PACED=1                                 1 also runs each endpoint paced at half the ceiling's rate (needs
+#   PACED_CONNECTIONS=256                   health in ENDPOINTS): latency when the server is not saturated
+#   PACED_CALIBRATION=5s                    a short paced run first measures the latency at that rate
 #
 # cpu_us/req is the server's CPU time (user + system, all threads, including what each request leaves
 # to background loaders) per request: a figure that other load on the machine does not distort.
@@ -37,6 +40,9 @@ PORT=${PORT:-0}
 KEEP_DATA=${KEEP_DATA:-0}
 SETTLE=${SETTLE:-2}
 ENDPOINTS=${ENDPOINTS:-health sessions events}
+PACED=${PACED:-1}
+PACED_CONNECTIONS=${PACED_CONNECTIONS:-256}
+PACED_CALIBRATION=${PACED_CALIBRATION:-5s}
 UA="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 
 command -v wrk >/dev/null || { echo "wrk not found (apt-get install -y wrk)" >&2; exit 2; }
@@ -208,6 +214,27 @@ if [[ $LIGHT_CONNECTIONS != 0 ]]; then
   for name in $ENDPOINTS; do run_wrk "$name-c$LIGHT_CONNECTIONS" "$name" "$LIGHT_CONNECTIONS" "$LIGHT_DURATION"; ROWS+=("$name $LIGHT_CONNECTIONS"); done
 fi
 
+# Each connection waits BENCH_DELAY_MS after every answer, so rate = connections / (delay + latency): a short run
+# measures the latency at about the target rate, then the delay is set to hit it. An endpoint that cannot reach
+# the rate runs without delay and shows how far it got.
+PACED_ROWS=()
+ceiling=${R[health-c$CONNECTIONS,rps]:-}
+if [[ $PACED == 1 && -n $ceiling ]]; then
+  target=$(awk -v r="$ceiling" 'BEGIN { printf "%.0f", r / 2 }')
+  echo "paced: $target req/s (half the ceiling), $PACED_CONNECTIONS connections, $DURATION per endpoint"
+  for name in $ENDPOINTS; do
+    export BENCH_DELAY_MS
+    BENCH_DELAY_MS=$(awk -v c="$PACED_CONNECTIONS" -v t="$target" 'BEGIN { printf "%.3f", c * 1000 / t }')
+    run_wrk "calibrate-$name" "$name" "$PACED_CONNECTIONS" "$PACED_CALIBRATION" >/dev/null
+    BENCH_DELAY_MS=$(awk -v c="$PACED_CONNECTIONS" -v t="$target" -v d="$BENCH_DELAY_MS" -v r="${R[calibrate-$name,rps]}" \
+      'BEGIN { latency = c * 1000 / r - d; delay = c * 1000 / t - latency; printf "%.3f", (delay > 0 ? delay : 0) }')
+    run_wrk "$name-paced" "$name" "$PACED_CONNECTIONS" "$DURATION"
+    R[$name-paced,delay]=$BENCH_DELAY_MS
+    PACED_ROWS+=("$name")
+  done
+  unset BENCH_DELAY_MS
+fi
+
 kill -0 "$SERVER_PID" 2>/dev/null || FAILURES+=("the server died during the benchmark")
 
 # --- summary ----------------------------------------------------------------------------
@@ -221,6 +248,17 @@ for row in "${ROWS[@]}"; do
   printf '%-18s %5s %11s %9s %9s %9s %10s %8s %8s %8s\n' "${ENDPOINT[$name]}" "$conns" "${R[$l,rps]}" \
     "${R[$l,p50_ms]}" "${R[$l,p99_ms]}" "$share" "${R[$l,cpu_us]}" "${R[$l,non2xx]}" "${R[$l,wrk_non2xx]}" "${R[$l,socket]}"
 done
+if (( ${#PACED_ROWS[@]} > 0 )); then
+  echo
+  echo "paced at half the ceiling's rate ($target req/s; reached = served at least 97 % of it)"
+  printf '%-18s %5s %9s %11s %9s %9s %10s %8s\n' endpoint conns delay_ms req/s p50_ms p99_ms cpu_us/req reached
+  for name in "${PACED_ROWS[@]}"; do
+    l="$name-paced"
+    reached=$(awk -v r="${R[$l,rps]}" -v t="$target" 'BEGIN { print (r >= 0.97 * t ? "yes" : "no") }')
+    printf '%-18s %5s %9s %11s %9s %9s %10s %8s\n' "${ENDPOINT[$name]}" "$PACED_CONNECTIONS" "${R[$l,delay]}" "${R[$l,rps]}" \
+      "${R[$l,p50_ms]}" "${R[$l,p99_ms]}" "${R[$l,cpu_us]}" "$reached"
+  done
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 server_errors
