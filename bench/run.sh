@@ -10,7 +10,7 @@
 #   SEED_SESSIONS=32                        sessions created with curl for events/resumes
 #   MAX_ERROR_PCT=1                         fail when more responses than this are not 2xx
 #   PORT=0                                  0 = let the server pick a free port
-#   BENCH_JAVA_OPTS=                        extra JVM options for the server
+#   BENCH_JAVA_OPTS=                        extra JVM options for the server (after those ./calltrail uses)
 #   BENCH_SERVER_ARGS=                      extra arguments for "serve", e.g. "--set db.poolSize=4"
 #   KEEP_DATA=0                             1 keeps the H2 database and jar copy afterwards
 #   ENDPOINTS="health sessions events"     which to run (health is the ceiling the others are compared with)
@@ -91,7 +91,9 @@ die() {
 
 # --- server --------------------------------------------------------------------------------
 : >"$SERVER_LOG" # exists before the background job opens it, so the startup poll cannot race it
-(cd "$WORK" && exec java ${BENCH_JAVA_OPTS:-} -jar calltrail.jar serve --demo --port "$PORT" \
+# The JVM options ./calltrail starts the server with, then the benchmark's own.
+SERVER_JAVA_OPTS=$(sed -n 's/^server_java_opts="\(.*\)"$/\1/p' "$BENCH_DIR/../calltrail")
+(cd "$WORK" && exec java $SERVER_JAVA_OPTS ${BENCH_JAVA_OPTS:-} -jar calltrail.jar serve --demo --port "$PORT" \
   --data "$WORK/data" --set tracking.rateLimitPerMinute=0 ${BENCH_SERVER_ARGS:-}) >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 

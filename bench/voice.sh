@@ -25,7 +25,9 @@ trap cleanup EXIT
 bash "$ROOT/.ci/postgres.sh" start "$PG" >/dev/null
 set -a; . "$PG/env"; set +a
 PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1]);s.close()')
-CALLTRAIL_DEMO_AUTH_TOKEN=$TOKEN java -jar "$WORK/calltrail.jar" serve --demo --port "$PORT" --data "$WORK/data" \
+# The JVM options ./calltrail starts the server with.
+SERVER_JAVA_OPTS=$(sed -n 's/^server_java_opts="\(.*\)"$/\1/p' "$ROOT/calltrail")
+CALLTRAIL_DEMO_AUTH_TOKEN=$TOKEN java $SERVER_JAVA_OPTS -jar "$WORK/calltrail.jar" serve --demo --port "$PORT" --data "$WORK/data" \
   --db-url "$CALLTRAIL_TEST_PG_URL" --db-user "$CALLTRAIL_TEST_PG_USER" --db-password "$CALLTRAIL_TEST_PG_PASSWORD" \
   > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
