@@ -1,12 +1,15 @@
 package io.calltrail.tracking;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.calltrail.app.Json;
 import io.calltrail.metrics.Metrics;
 import io.calltrail.store.Spool;
 import io.calltrail.store.JdbcBatch;
 import io.calltrail.store.SqlErrors;
 import io.calltrail.tracking.PropertyCatalog.Snapshot;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -43,6 +46,54 @@ public final class Events implements AutoCloseable {
     /** One event as spooled: everything the database row needs. */
     record Row(long account, String id, long property, String session, String type, String url, String number,
                long atMillis, long receivedMillis) {
+        /** Marks the binary form; spools written before it hold JSON objects, which start with '{'. */
+        private static final byte BINARY = 1;
+
+        byte[] encode() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 + (url == null ? 0 : url.length()));
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeByte(BINARY);
+                out.writeLong(account);
+                out.writeLong(property);
+                out.writeLong(atMillis);
+                out.writeLong(receivedMillis);
+                out.writeUTF(id);
+                out.writeUTF(session);
+                out.writeUTF(type);
+                writeNullable(out, url);
+                writeNullable(out, number);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot encode an event", e);
+            }
+            return bytes.toByteArray();
+        }
+
+        static Row decode(byte[] record) throws IOException {
+            if (record.length > 0 && record[0] == '{') {
+                return Json.MAPPER.readValue(record, Row.class);
+            }
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(record));
+            if (in.readByte() != BINARY) {
+                throw new IOException("unknown spooled event format " + record[0]);
+            }
+            long account = in.readLong();
+            long property = in.readLong();
+            long at = in.readLong();
+            long received = in.readLong();
+            return new Row(account, in.readUTF(), property, in.readUTF(), in.readUTF(), readNullable(in), readNullable(in),
+                    at, received);
+        }
+
+        private static void writeNullable(DataOutputStream out, String value) throws IOException {
+            out.writeBoolean(value != null);
+            if (value != null) {
+                out.writeUTF(value);
+            }
+        }
+
+        private static String readNullable(DataInputStream in) throws IOException {
+            return in.readBoolean() ? in.readUTF() : null;
+        }
     }
 
     /** @param onPhoneClicks told, in the transaction that stores them, of the phone-link clicks in each batch */
@@ -64,11 +115,7 @@ public final class Events implements AutoCloseable {
         for (TrackingEvent event : events) {
             Row row = new Row(snapshot.property().accountId(), event.id(), snapshot.property().id(), event.sessionId(),
                     event.type(), event.url(), event.number(), event.occurredAt().toEpochMilli(), received);
-            try {
-                records.add(Json.MAPPER.writeValueAsBytes(row));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("cannot encode an event", e);
-            }
+            records.add(row.encode());
         }
         int accepted = records.size();
         return spool.append(records)
@@ -94,7 +141,7 @@ public final class Events implements AutoCloseable {
         List<Row> rows = new ArrayList<>(records.size());
         for (byte[] record : records) {
             try {
-                rows.add(Json.MAPPER.readValue(record, Row.class));
+                rows.add(Row.decode(record));
             } catch (IOException e) {
                 throw new UncheckedIOException("unreadable spooled event", e);
             }
