@@ -75,10 +75,32 @@ public final class Json {
         try {
             return MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw ApiError.badRequest("malformed_json", "request body is not valid JSON" + where);
+            throw malformed(e);
         }
+    }
+
+    /** As {@link #parse(String)}, from the body's bytes as they came (UTF-8); bytes that are not UTF-8 are a 400 too. */
+    public static JsonNode parse(byte[] body) {
+        boolean blank = true;
+        for (int i = 0; i < body.length && blank; i++) {
+            blank = body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r';
+        }
+        if (blank) {
+            throw ApiError.badRequest("malformed_json", "request body is empty; expected JSON");
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw malformed(e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // reading a byte array does no I/O
+        }
+    }
+
+    private static ApiError malformed(JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return ApiError.badRequest("malformed_json", "request body is not valid JSON" + where);
     }
 
     public static String write(Object value) {

@@ -9,7 +9,6 @@ import io.calltrail.metrics.Metrics;
 import io.calltrail.phone.PhoneNumber;
 import io.calltrail.tracking.PropertyCatalog.Snapshot;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -271,7 +270,7 @@ public final class TrackingHandlers {
     }
 
     /** Reads the body only up to {@code limit} bytes; anything larger is a 413, whatever Content-Length said. */
-    private static String boundedBody(Context ctx, int limit) {
+    private static byte[] boundedBody(Context ctx, int limit) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
             throw new ApiError(413, "body_too_large", null, "request body exceeds " + limit + " bytes");
@@ -281,7 +280,7 @@ public final class TrackingHandlers {
             if (bytes.length > limit) {
                 throw new ApiError(413, "body_too_large", null, "request body exceeds " + limit + " bytes");
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return bytes;
         } catch (java.io.IOException e) {
             throw ApiError.badRequest("unreadable_body", "request body could not be read");
         }

@@ -40,8 +40,17 @@ public final class TestClient {
 
     /** {@code headers} alternate names and values. */
     public Answer send(String method, String path, String body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return exchange(method, path, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body),
+                headers);
+    }
+
+    /** A body of raw bytes, e.g. bytes that are not UTF-8. */
+    public Answer post(String path, byte[] body, String... headers) {
+        return exchange("POST", path, HttpRequest.BodyPublishers.ofByteArray(body), headers);
+    }
+
+    private Answer exchange(String method, String path, HttpRequest.BodyPublisher body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).method(method, body);
         boolean agent = false;
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

@@ -84,6 +84,10 @@ public final class TestServer implements AutoCloseable {
         return client.post(path, body, headers);
     }
 
+    public TestClient.Answer post(String path, byte[] body, String... headers) {
+        return client.post(path, body, headers);
+    }
+
     public TestClient.Answer api(String method, String path, String key, String body) {
         return client.api(method, path, key, body);
     }

@@ -64,6 +64,9 @@ class PublicEndpointErrorsTest {
         expect(server.post("/v1/sessions", "{\"property\": \"site\","), 400, "malformed_json", null);
         expect(server.post("/v1/sessions", ""), 400, "malformed_json", null);
         expect(server.post("/v1/sessions", "\"site\""), 400, "malformed_json", null);
+        // not UTF-8 (a Latin-1 "ÿ"): refused, not read with a replacement character
+        expect(server.post("/v1/sessions", "{\"property\":\"site\",\"url\":\"http://localhost/\u00ff\"}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), 400, "malformed_json", null);
         expect(server.post("/v1/sessions", "{\"property\":\"nope\"}"), 404, "unknown_property", "property");
         expect(server.post("/v1/sessions", "{\"property\":\"../../etc\"}"), 404, "unknown_property", "property");
         expect(server.post("/v1/sessions", "{}"), 422, "invalid_field", "property");
@@ -85,6 +88,8 @@ class PublicEndpointErrorsTest {
         expect(server.post("/v1/events", "{\"type\":", "Content-Type", plain), 400, "malformed_json", null);
         expect(server.post("/v1/events", "[]", "Content-Type", plain), 422, "invalid_field", "events");
         expect(server.post("/v1/events", "[1]", "Content-Type", plain), 400, "malformed_json", null);
+        expect(server.post("/v1/events", event(",\"url\":\"http://localhost/d\u00e9mo/\"").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                "Content-Type", plain), 400, "malformed_json", null);
         expect(server.post("/v1/events", event("").replace("\"site\"", "\"nope\""), "Content-Type", plain), 404, "unknown_property", "property");
         expect(server.post("/v1/events", event(""), "Content-Type", plain, "Origin", "http://evil.test"), 403, "foreign_origin", "Origin");
         expect(server.post("/v1/events", event("").replace("page_view", "purchase"), "Content-Type", plain), 422, "invalid_field", "type");
