@@ -18,7 +18,7 @@
 #                                           (spool loading); its CPU time then counts per request
 #   THREAD_CPU=0                            1 prints, per run, where the server's CPU went by thread group
 #   PACED=1                                 1 also runs each endpoint paced at half the ceiling's rate (needs
-#   PACED_CONNECTIONS=256                   health in ENDPOINTS): latency when the server is not saturated
+#   PACED_CONNECTIONS=64                    health in ENDPOINTS): latency when the server is not saturated
 #   PACED_CALIBRATION=5s                    a short paced run first measures the latency at that rate
 #
 # cpu_us/req is the server's CPU time (user + system, all threads, including what each request leaves
@@ -41,7 +41,7 @@ KEEP_DATA=${KEEP_DATA:-0}
 SETTLE=${SETTLE:-2}
 ENDPOINTS=${ENDPOINTS:-health sessions events}
 PACED=${PACED:-1}
-PACED_CONNECTIONS=${PACED_CONNECTIONS:-256}
+PACED_CONNECTIONS=${PACED_CONNECTIONS:-64}
 PACED_CALIBRATION=${PACED_CALIBRATION:-5s}
 UA="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"
 
