@@ -19,7 +19,7 @@
 #   THREAD_CPU=0                            1 prints, per run, where the server's CPU went by thread group
 #   PACED=1                                 1 also runs each endpoint paced at half the ceiling's rate (needs
 #   PACED_CONNECTIONS=64                    health in ENDPOINTS): latency when the server is not saturated
-#   PACED_CALIBRATION=5s                    a short paced run first measures the latency at that rate
+#   PACED_CALIBRATION=5s                    two short paced runs first measure the latency at that rate
 #
 # cpu_us/req is the server's CPU time (user + system, all threads, including what each request leaves
 # to background loaders) per request: a figure that other load on the machine does not distort.
@@ -227,9 +227,12 @@ if [[ $PACED == 1 && -n $ceiling ]]; then
   for name in $ENDPOINTS; do
     export BENCH_DELAY_MS
     BENCH_DELAY_MS=$(awk -v c="$PACED_CONNECTIONS" -v t="$target" 'BEGIN { printf "%.3f", c * 1000 / t }')
-    run_wrk "calibrate-$name" "$name" "$PACED_CONNECTIONS" "$PACED_CALIBRATION" >/dev/null
-    BENCH_DELAY_MS=$(awk -v c="$PACED_CONNECTIONS" -v t="$target" -v d="$BENCH_DELAY_MS" -v r="${R[calibrate-$name,rps]}" \
-      'BEGIN { latency = c * 1000 / r - d; delay = c * 1000 / t - latency; printf "%.3f", (delay > 0 ? delay : 0) }')
+    # Latency grows with the rate, so the delay is corrected twice.
+    for round in 1 2; do
+      run_wrk "calibrate-$name" "$name" "$PACED_CONNECTIONS" "$PACED_CALIBRATION" >/dev/null
+      BENCH_DELAY_MS=$(awk -v c="$PACED_CONNECTIONS" -v t="$target" -v d="$BENCH_DELAY_MS" -v r="${R[calibrate-$name,rps]}" \
+        'BEGIN { latency = c * 1000 / r - d; delay = c * 1000 / t - latency; printf "%.3f", (delay > 0 ? delay : 0) }')
+    done
     run_wrk "$name-paced" "$name" "$PACED_CONNECTIONS" "$DURATION"
     R[$name-paced,delay]=$BENCH_DELAY_MS
     PACED_ROWS+=("$name")
