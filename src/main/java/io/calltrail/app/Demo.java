@@ -36,6 +36,16 @@ public final class Demo {
     private Demo() {
     }
 
+    /**
+     * 32 hexadecimal digits, as Twilio's auth tokens are: a token cut from base64 could start with '-', which a command
+     * line (`simulate-call --auth-token ...`) reads as options.
+     */
+    private static String newAuthToken() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
     /** The demo's API key, when known (it is shown at seeding and kept in the data folder), and its webhook auth token. */
     public record Seeded(boolean createdNow, String apiKey, String authToken, long accountId) {
     }
@@ -45,7 +55,7 @@ public final class Demo {
         long account = new PropertyStore(jdbi).byPublicKey(PUBLIC_KEY).orElseThrow().accountId();
         Path tokenFile = settings.dataDir().resolve("demo-auth-token");
         String configured = !settings.demoAuthToken().isEmpty() ? settings.demoAuthToken() : readKey(tokenFile);
-        String token = configured != null ? configured : ApiKeySecrets.generate().substring(3, 35);
+        String token = configured != null ? configured : newAuthToken();
         io.calltrail.telephony.CredentialHandlers.store(jdbi, crypto, account, "twilio", null, token, clock.instant());
         writeKey(tokenFile, token);
         return new Seeded(seeded.createdNow(), seeded.apiKey(), token, account);

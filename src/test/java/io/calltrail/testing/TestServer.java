@@ -98,7 +98,7 @@ public final class TestServer implements AutoCloseable {
         System.setOut(new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             int exit = new picocli.CommandLine(new io.calltrail.telephony.SimulateCall()).execute("--to", to, "--from", from,
-                    "--duration", Integer.toString(seconds), "--answered", Boolean.toString(answered), "--auth-token", authToken,
+                    "--duration", Integer.toString(seconds), "--answered", Boolean.toString(answered), "--auth-token=" + authToken,
                     "--base-url", "http://127.0.0.1:" + server.port());
             if (exit != 0) {
                 throw new IllegalStateException("simulate-call exited with " + exit);
