@@ -61,11 +61,6 @@ public final class JdbcBatch {
             return this;
         }
 
-        public Parameters number(long value) throws SQLException {
-            statement.setLong(next++, value);
-            return this;
-        }
-
         public Parameters number(Long value) throws SQLException {
             if (value == null) {
                 statement.setNull(next++, Types.BIGINT);

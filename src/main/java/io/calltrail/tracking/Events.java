@@ -2,8 +2,8 @@ package io.calltrail.tracking;
 
 import io.calltrail.app.Json;
 import io.calltrail.metrics.Metrics;
-import io.calltrail.store.Spool;
 import io.calltrail.store.JdbcBatch;
+import io.calltrail.store.Spool;
 import io.calltrail.store.SqlErrors;
 import io.calltrail.tracking.PropertyCatalog.Snapshot;
 import java.io.ByteArrayInputStream;
