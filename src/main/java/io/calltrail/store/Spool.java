@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A durable local queue: records are appended to segment files and fsync'd in groups (one fsync for
  * everything that arrived meanwhile) before {@link #append} completes; a loader thread then hands them,
- * in order and in batches, to a consumer that writes them to the database. After a crash the records
- * since the last checkpoint are handed over again, so the consumer must be idempotent.
+ * in order and in batches, to a consumer that writes them to the database. The spool forgets records (moves its
+ * checkpoint, deletes segments) only after the consumer's {@code flush} says they are durable there, at most once a
+ * second: H2 keeps commits in memory for up to a second, and a crash then would lose records already acknowledged.
+ * After a crash the records since the last checkpoint are handed over again, so the consumer must be idempotent.
  *
  * <p>Record layout: 4-byte length, 4-byte CRC32C, payload. A torn tail (a crash mid-write) fails its
  * check and ends that segment.
@@ -41,6 +43,8 @@ public final class Spool implements AutoCloseable {
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** A gathering loader starts at once when this much is waiting: a full batch, about. */
     private static final long GATHER_BYTES = 256 * 1024;
+    /** How often the loader makes what it handed over durable and moves the checkpoint past it. */
+    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** Writes a batch of records to their destination; must tolerate seeing a record twice. */
     public interface Consumer {
@@ -63,6 +67,7 @@ public final class Spool implements AutoCloseable {
     private final Path dir;
     private final String name;
     private final Consumer consumer;
+    private final Runnable flush;
     private final int maxBatch;
     private final long maxBacklogBytes;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
@@ -77,21 +82,27 @@ public final class Spool implements AutoCloseable {
     /** Appends accepted, and appends settled (written, or failed): awaitLoaded waits for both to meet. */
     private final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
+    /** Handed to the consumer (and committed there): what the loader reads next. */
     private volatile Position loaded;
+    /** In the checkpoint file, and durable in the consumer's store: where a restart resumes. Loader thread only. */
+    private Position checkpoint;
+    private long checkpointAtNanos = System.nanoTime();
     private final java.util.concurrent.ConcurrentSkipListMap<Long, Long> closedSegmentBytes =
             new java.util.concurrent.ConcurrentSkipListMap<>();
     private FileChannel channel;
 
-    private Spool(Path dir, String name, Consumer consumer, int maxBatch, long maxBacklogBytes) throws IOException {
+    private Spool(Path dir, String name, Consumer consumer, Runnable flush, int maxBatch, long maxBacklogBytes) throws IOException {
         this.dir = dir;
         this.name = name;
         this.consumer = consumer;
+        this.flush = flush;
         this.maxBatch = maxBatch;
         this.maxBacklogBytes = maxBacklogBytes;
         Files.createDirectories(dir);
         List<Long> segments = segments();
         long next = segments.isEmpty() ? 1 : segments.get(segments.size() - 1) + 1;
         this.loaded = readCheckpoint().orElse(new Position(segments.isEmpty() ? next : segments.get(0), 0));
+        this.checkpoint = loaded;
         for (long segment : segments) {
             closedSegmentBytes.put(segment, Files.size(segmentPath(segment)));
         }
@@ -103,9 +114,15 @@ public final class Spool implements AutoCloseable {
         loader.setDaemon(true);
     }
 
+    /** A spool whose consumer's writes are durable once applied. */
     public static Spool open(Path dir, String name, Consumer consumer, int maxBatch, long maxBacklogBytes) {
+        return open(dir, name, consumer, () -> { }, maxBatch, maxBacklogBytes);
+    }
+
+    /** @param flush makes everything the consumer applied so far durable in its store; run before records are forgotten */
+    public static Spool open(Path dir, String name, Consumer consumer, Runnable flush, int maxBatch, long maxBacklogBytes) {
         try {
-            Spool spool = new Spool(dir, name, consumer, maxBatch, maxBacklogBytes);
+            Spool spool = new Spool(dir, name, consumer, flush, maxBatch, maxBacklogBytes);
             spool.writer.start();
             spool.loader.start();
             return spool;
@@ -261,6 +278,7 @@ public final class Spool implements AutoCloseable {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
                 }
                 int handed = loadOnce();
+                settle(false);
                 if (handed < 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
                 } else if (handed < maxBatch / 4) {
@@ -271,10 +289,37 @@ public final class Spool implements AutoCloseable {
                 backoffMillis = Math.min(Math.max(backoffMillis * 2, 100), 5_000);
                 log.warn("{} spool: loading failed, retrying in {} ms: {}", name, backoffMillis, e.toString());
                 if (!running) {
-                    return;
+                    break;
                 }
             }
         }
+        try {
+            settle(true);
+        } catch (RuntimeException | IOException e) {
+            log.warn("{} spool: could not settle on close; records since the last checkpoint load again at start: {}",
+                    name, e.toString());
+        }
+    }
+
+    /**
+     * Once a second (or now), makes what the consumer was handed durable in its store, then moves the checkpoint there
+     * and deletes the segments behind it: until then a restart hands those records over again.
+     */
+    private void settle(boolean now) throws IOException {
+        Position target = loaded;
+        if (target.equals(checkpoint) || (!now && System.nanoTime() - checkpointAtNanos < SETTLE_NANOS)) {
+            return;
+        }
+        flush.run();
+        Path temporary = dir.resolve(name + ".checkpoint.tmp");
+        Files.writeString(temporary, target.segment() + " " + target.offset(), StandardCharsets.US_ASCII);
+        Files.move(temporary, dir.resolve(name + ".checkpoint"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        for (long segment : List.copyOf(closedSegmentBytes.headMap(target.segment()).keySet())) {
+            Files.deleteIfExists(segmentPath(segment));
+            closedSegmentBytes.remove(segment);
+        }
+        checkpoint = target;
+        checkpointAtNanos = System.nanoTime();
     }
 
     /**
@@ -338,22 +383,14 @@ public final class Spool implements AutoCloseable {
             if (current) {
                 return -1;
             }
-            // An older segment is done (or ends in a torn record from a crash): move to the next one.
-            Files.deleteIfExists(file);
-            closedSegmentBytes.remove(from.segment());
-            saveCheckpoint(new Position(from.segment() + 1, 0));
+            // An older segment is done (or ends in a torn record from a crash): move to the next one. The file goes
+            // when the checkpoint passes it.
+            loaded = new Position(from.segment() + 1, 0);
             return 0;
         }
         consumer.apply(records);
-        saveCheckpoint(new Position(from.segment(), offset));
+        loaded = new Position(from.segment(), offset);
         return records.size();
-    }
-
-    private void saveCheckpoint(Position position) throws IOException {
-        Path temporary = dir.resolve(name + ".checkpoint.tmp");
-        Files.writeString(temporary, position.segment() + " " + position.offset(), StandardCharsets.US_ASCII);
-        Files.move(temporary, dir.resolve(name + ".checkpoint"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        loaded = position;
     }
 
     private java.util.Optional<Position> readCheckpoint() throws IOException {

@@ -3,6 +3,7 @@ package io.calltrail.telephony;
 import io.calltrail.app.Json;
 import io.calltrail.pool.Lease;
 import io.calltrail.pool.Leases;
+import io.calltrail.store.Database;
 import io.calltrail.store.Spool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,7 +54,7 @@ public final class CallRecorder implements AutoCloseable {
                         java.util.function.ObjLongConsumer<org.jdbi.v3.core.Handle> onCompleted) {
         this.jdbi = jdbi;
         this.store = new CallStore(leases, routes, onCompleted);
-        this.spool = Spool.open(spoolDir, "calls", this::load, 500, 256L * 1024 * 1024);
+        this.spool = Spool.open(spoolDir, "calls", this::load, Database.flushCommits(jdbi), 500, 256L * 1024 * 1024);
     }
 
     /** Makes the fact durable before returning; false when the disk could not take it. */

@@ -2,6 +2,7 @@ package io.calltrail.tracking;
 
 import io.calltrail.app.Json;
 import io.calltrail.metrics.Metrics;
+import io.calltrail.store.Database;
 import io.calltrail.store.JdbcBatch;
 import io.calltrail.store.Spool;
 import io.calltrail.store.SqlErrors;
@@ -102,7 +103,7 @@ public final class Events implements AutoCloseable {
         this.onPhoneClicks = onPhoneClicks;
         this.clock = clock;
         this.metrics = metrics;
-        this.spool = Spool.open(spoolDir, "events", this::load, LOAD_BATCH, MAX_BACKLOG_BYTES);
+        this.spool = Spool.open(spoolDir, "events", this::load, Database.flushCommits(jdbi), LOAD_BATCH, MAX_BACKLOG_BYTES);
     }
 
     /**

@@ -102,6 +102,32 @@ class SpoolTest {
     }
 
     @Test
+    void recordsAreForgottenOnlyOnceTheConsumerMadeThemDurable(@TempDir Path dir) throws Exception {
+        // The database took the records (committed) but could not make them durable: a restart must hand them over again.
+        Runnable failingFlush = () -> {
+            throw new IllegalStateException("the database's file cannot be written");
+        };
+        try (Spool spool = Spool.open(dir, "t", this::deliver, failingFlush, 100, 1 << 20)) {
+            spool.append(records("one", "two")).get(5, TimeUnit.SECONDS);
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(delivered).containsExactly("one", "two");
+        delivered.clear();
+        List<Integer> flushes = Collections.synchronizedList(new ArrayList<>());
+        try (Spool spool = Spool.open(dir, "t", this::deliver, () -> flushes.add(delivered.size()), 100, 1 << 20)) {
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(delivered).containsExactly("one", "two");
+        // flushed after the records were handed over, so the checkpoint could pass them
+        assertThat(flushes).isNotEmpty().allSatisfy(seen -> assertThat(seen).isEqualTo(2));
+        delivered.clear();
+        try (Spool spool = Spool.open(dir, "t", this::deliver, 100, 1 << 20)) {
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(delivered).isEmpty();
+    }
+
+    @Test
     void aTornTailFromACrashIsSkipped(@TempDir Path dir) throws Exception {
         AtomicBoolean down = new AtomicBoolean(true);
         Spool.Consumer consumer = records -> {

@@ -93,6 +93,11 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** Ends the server as a crash or power cut would: SIGKILL, no shutdown of any kind. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     public TestClient client() {
         return client;
     }
