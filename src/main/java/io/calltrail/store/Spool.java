@@ -104,7 +104,12 @@ public final class Spool implements AutoCloseable {
         this.loaded = readCheckpoint().orElse(new Position(segments.isEmpty() ? next : segments.get(0), 0));
         this.checkpoint = loaded;
         for (long segment : segments) {
-            closedSegmentBytes.put(segment, Files.size(segmentPath(segment)));
+            if (segment < checkpoint.segment()) {
+                // Loaded and checkpointed before a crash that came before its deletion.
+                Files.deleteIfExists(segmentPath(segment));
+            } else {
+                closedSegmentBytes.put(segment, Files.size(segmentPath(segment)));
+            }
         }
         this.channel = FileChannel.open(segmentPath(next), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         this.durable = new Position(next, 0);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,6 +125,22 @@ class SpoolTest {
         try (Spool spool = Spool.open(dir, "t", this::deliver, 100, 1 << 20)) {
             assertThat(spool.awaitLoaded(Duration.ofSeconds(5))).isTrue();
         }
+        assertThat(delivered).isEmpty();
+    }
+
+    @Test
+    void aSegmentLeftBehindTheCheckpointByACrashIsDeletedNotLoadedAgain(@TempDir Path dir) throws Exception {
+        Path leftover = dir.resolve("t-000000000002.log");
+        ByteBuffer record = ByteBuffer.allocate(8 + 3);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update("old".getBytes(StandardCharsets.UTF_8));
+        record.putInt(3).putInt((int) crc.getValue()).put("old".getBytes(StandardCharsets.UTF_8));
+        Files.write(leftover, record.array());
+        Files.writeString(dir.resolve("t.checkpoint"), "3 0");
+        try (Spool spool = Spool.open(dir, "t", this::deliver, 100, 1 << 20)) {
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(5))).isTrue();
+        }
+        assertThat(leftover).doesNotExist();
         assertThat(delivered).isEmpty();
     }
 
