@@ -194,11 +194,11 @@ public final class Server implements AutoCloseable {
         Webhooks webhooks = new Webhooks(outbox, crypto, clock);
         Conversions conversions = new Conversions(clock, webhooks::publish);
         HttpDestinations destinations = new HttpDestinations(outbox, crypto, clock);
-        Events events = new Events(jdbi, clock, metrics, settings.dataDir().resolve("spool"), conversions::onPhoneClicks);
+        Events events = new Events(jdbi, database::flushCommits, clock, metrics, settings.dataDir().resolve("spool"), conversions::onPhoneClicks);
         Outcomes outcomes = new Outcomes(conversions, crypto, clock);
         Exports exports = new Exports(jdbi, crypto, clock, destinations, audit);
         ObjLongConsumer<Handle> onCallCompleted = onCallCompleted(conversions, webhooks);
-        CallRecorder calls = new CallRecorder(jdbi, leases, routing, settings.dataDir().resolve("spool"), onCallCompleted);
+        CallRecorder calls = new CallRecorder(jdbi, database::flushCommits, leases, routing, settings.dataDir().resolve("spool"), onCallCompleted);
         Runnable onChange = () -> {
             catalog.invalidate();
             leases.numbersChanged();

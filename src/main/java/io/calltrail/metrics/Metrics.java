@@ -48,27 +48,19 @@ public final class Metrics {
     }
 
     public void httpRequest(String method, String route, int status, Duration took) {
-        List<String> key = List.of(method, route, Integer.toString(status));
-        Timer timer = timers.get(key);
-        if (timer == null) {
-            timer = timers.computeIfAbsent(key, tags -> Timer.builder("calltrail_http_requests")
-                    .description("HTTP requests by route and status")
-                    .tags("method", method, "route", route, "status", tags.get(2))
-                    .publishPercentileHistogram()
-                    .register(registry));
-        }
-        timer.record(took);
+        timers.computeIfAbsent(List.of(method, route, Integer.toString(status)), tags -> Timer.builder("calltrail_http_requests")
+                        .description("HTTP requests by route and status")
+                        .tags("method", method, "route", route, "status", tags.get(2))
+                        .publishPercentileHistogram()
+                        .register(registry))
+                .record(took);
     }
 
     private Counter counter(String name, String description, String... tags) {
         List<String> key = new ArrayList<>(tags.length + 1);
         key.add(name);
         key.addAll(Arrays.asList(tags));
-        Counter counter = counters.get(key);
-        if (counter == null) {
-            counter = counters.computeIfAbsent(key, unused -> Counter.builder(name).description(description).tags(tags).register(registry));
-        }
-        return counter;
+        return counters.computeIfAbsent(key, unused -> Counter.builder(name).description(description).tags(tags).register(registry));
     }
 
     /** kind: new, extended, reused (reuse-oldest overflow). */

@@ -62,7 +62,7 @@ public final class Leases {
 
     /**
      * As {@link #obtain}, except that running out is counted in the metrics but not recorded: the caller records it
-     * with {@link #recordExhaustion} in the transaction that stores the new session it happened to.
+     * with {@link #recordExhaustions} in the transaction that stores the new session it happened to.
      */
     public Outcome obtainLeavingExhaustion(Pool pool, String sessionId, Long currentLeaseId, Long currentNumberId) {
         Instant now = clock.instant();

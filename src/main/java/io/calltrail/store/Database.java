@@ -53,22 +53,14 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Makes every commit so far durable on disk: H2 writes commits to its file up to about a second later (a crash
-     * before that loses them), so it is told to write and sync them now; PostgreSQL's commits are durable already.
+     * Makes every commit so far durable on disk: H2 writes commits to its file a moment later (a crash before that
+     * loses them), so it is told to write and sync them now; PostgreSQL's commits are durable already.
      * For a spool, before it forgets records it has handed to the database.
      */
-    public static Runnable flushCommits(Jdbi jdbi) {
-        return () -> {
-            try {
-                jdbi.useHandle(handle -> {
-                    if (kindOf(handle.getConnection().getMetaData().getURL()) == Kind.H2) {
-                        handle.execute("CHECKPOINT SYNC");
-                    }
-                });
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot tell which database this is: " + e.getMessage(), e);
-            }
-        };
+    public void flushCommits() {
+        if (kind == Kind.H2) {
+            jdbi.useHandle(handle -> handle.execute("CHECKPOINT SYNC"));
+        }
     }
 
     public static Kind kindOf(String jdbcUrl) {

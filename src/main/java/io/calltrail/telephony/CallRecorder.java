@@ -3,7 +3,6 @@ package io.calltrail.telephony;
 import io.calltrail.app.Json;
 import io.calltrail.pool.Lease;
 import io.calltrail.pool.Leases;
-import io.calltrail.store.Database;
 import io.calltrail.store.Spool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,11 +49,12 @@ public final class CallRecorder implements AutoCloseable {
     record Fact(Start start, Status status, Recording recording) {
     }
 
-    public CallRecorder(Jdbi jdbi, Leases leases, RoutingTable routes, Path spoolDir,
+    /** @param flushCommits makes the database's commits durable on disk; run before the spool forgets what it loaded */
+    public CallRecorder(Jdbi jdbi, Runnable flushCommits, Leases leases, RoutingTable routes, Path spoolDir,
                         java.util.function.ObjLongConsumer<org.jdbi.v3.core.Handle> onCompleted) {
         this.jdbi = jdbi;
         this.store = new CallStore(leases, routes, onCompleted);
-        this.spool = Spool.open(spoolDir, "calls", this::load, Database.flushCommits(jdbi), 500, 256L * 1024 * 1024);
+        this.spool = Spool.open(spoolDir, "calls", this::load, flushCommits, 500, 256L * 1024 * 1024);
     }
 
     /** Makes the fact durable before returning; false when the disk could not take it. */

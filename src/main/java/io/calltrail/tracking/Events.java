@@ -2,7 +2,6 @@ package io.calltrail.tracking;
 
 import io.calltrail.app.Json;
 import io.calltrail.metrics.Metrics;
-import io.calltrail.store.Database;
 import io.calltrail.store.JdbcBatch;
 import io.calltrail.store.Spool;
 import io.calltrail.store.SqlErrors;
@@ -97,13 +96,17 @@ public final class Events implements AutoCloseable {
         }
     }
 
-    /** @param onPhoneClicks told, in the transaction that stores them, of the phone-link clicks in each batch */
-    public Events(Jdbi jdbi, Clock clock, Metrics metrics, Path spoolDir, BiConsumer<Handle, List<PhoneClick>> onPhoneClicks) {
+    /**
+     * @param flushCommits makes the database's commits durable on disk; run before the spool forgets what it loaded
+     * @param onPhoneClicks told, in the transaction that stores them, of the phone-link clicks in each batch
+     */
+    public Events(Jdbi jdbi, Runnable flushCommits, Clock clock, Metrics metrics, Path spoolDir,
+                  BiConsumer<Handle, List<PhoneClick>> onPhoneClicks) {
         this.jdbi = jdbi;
         this.onPhoneClicks = onPhoneClicks;
         this.clock = clock;
         this.metrics = metrics;
-        this.spool = Spool.open(spoolDir, "events", this::load, Database.flushCommits(jdbi), LOAD_BATCH, MAX_BACKLOG_BYTES);
+        this.spool = Spool.open(spoolDir, "events", this::load, flushCommits, LOAD_BATCH, MAX_BACKLOG_BYTES);
     }
 
     /**
