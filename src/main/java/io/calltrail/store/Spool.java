@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -40,6 +42,7 @@ public final class Spool implements AutoCloseable {
     /** What the loader reads at once: more than the largest record, so every whole record fits in a window. */
     private static final int READ_BYTES = 2 * MAX_RECORD_BYTES + 8;
     private static final int MAX_QUEUED = 20_000;
+    private static final int MAX_GROUP = 4096;
     private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** A gathering loader starts at once when this much is waiting: a full batch, about. */
     private static final long GATHER_BYTES = 256 * 1024;
@@ -58,7 +61,12 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    private record Pending(List<byte[]> records, CompletableFuture<Void> durable) {
+    private record Pending(List<byte[]> records, CompletableFuture<Void> durable, long sinceNanos) {
+    }
+
+    /** Makes what was written to a segment durable: {@code force} but in tests, where it may hang like a failing disk. */
+    interface Sync {
+        void sync(FileChannel channel) throws IOException;
     }
 
     private record Position(long segment, long offset) {
@@ -72,6 +80,12 @@ public final class Spool implements AutoCloseable {
     private final long maxBacklogBytes;
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
     private final Thread writer;
+    /** Completes the appends of each fsync'd group, and fails those left waiting longer than {@link #failAfterNanos}. */
+    private final ScheduledExecutorService answers;
+    private final long failAfterNanos;
+    private final Sync sync;
+    /** The group the writer is writing and fsyncing, while it does. */
+    private volatile List<Pending> inFlight = List.of();
     private final Thread loader;
     private volatile boolean running = true;
     /** The loader's read buffer, kept: a new one of this size for every batch would be a garbage collector's chore. */
@@ -91,8 +105,11 @@ public final class Spool implements AutoCloseable {
             new java.util.concurrent.ConcurrentSkipListMap<>();
     private FileChannel channel;
 
-    private Spool(Path dir, String name, Consumer consumer, Runnable flush, int maxBatch, long maxBacklogBytes) throws IOException {
+    private Spool(Path dir, String name, Consumer consumer, Runnable flush, int maxBatch, long maxBacklogBytes,
+                  Duration failAfter, Sync sync) throws IOException {
         this.dir = dir;
+        this.failAfterNanos = failAfter == null ? 0 : failAfter.toNanos();
+        this.sync = sync;
         this.name = name;
         this.consumer = consumer;
         this.flush = flush;
@@ -113,6 +130,11 @@ public final class Spool implements AutoCloseable {
         }
         this.channel = FileChannel.open(segmentPath(next), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         this.durable = new Position(next, 0);
+        this.answers = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, name + "-answers");
+            thread.setDaemon(true);
+            return thread;
+        });
         this.writer = new Thread(this::writeLoop, name + "-writer");
         this.loader = new Thread(this::loadLoop, name + "-loader");
         writer.setDaemon(true);
@@ -126,10 +148,28 @@ public final class Spool implements AutoCloseable {
 
     /** @param flush makes everything the consumer applied so far durable in its store; run before records are forgotten */
     public static Spool open(Path dir, String name, Consumer consumer, Runnable flush, int maxBatch, long maxBacklogBytes) {
+        return open(dir, name, consumer, flush, maxBatch, maxBacklogBytes, null);
+    }
+
+    /**
+     * @param failAfter an append not durable after this long fails with {@link Full} (its records may still be written
+     *                  later: the consumer absorbs them if the sender retries); null waits for the disk however long
+     */
+    public static Spool open(Path dir, String name, Consumer consumer, Runnable flush, int maxBatch, long maxBacklogBytes,
+                             Duration failAfter) {
+        return open(dir, name, consumer, flush, maxBatch, maxBacklogBytes, failAfter, channel -> channel.force(false));
+    }
+
+    static Spool open(Path dir, String name, Consumer consumer, Runnable flush, int maxBatch, long maxBacklogBytes,
+                      Duration failAfter, Sync sync) {
         try {
-            Spool spool = new Spool(dir, name, consumer, flush, maxBatch, maxBacklogBytes);
+            Spool spool = new Spool(dir, name, consumer, flush, maxBatch, maxBacklogBytes, failAfter, sync);
             spool.writer.start();
             spool.loader.start();
+            if (spool.failAfterNanos > 0) {
+                long period = Math.max(1, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(spool.failAfterNanos) / 4));
+                spool.answers.scheduleWithFixedDelay(spool::failOverdue, period, period, TimeUnit.MILLISECONDS);
+            }
             return spool;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the " + name + " spool in " + dir, e);
@@ -146,7 +186,7 @@ public final class Spool implements AutoCloseable {
         if (backlogBytes() > maxBacklogBytes) {
             throw new Full("the " + name + " backlog is full; the database is not keeping up");
         }
-        Pending pending = new Pending(records, new CompletableFuture<>());
+        Pending pending = new Pending(records, new CompletableFuture<>(), System.nanoTime());
         accepted.incrementAndGet();
         if (!running || !queue.offer(pending)) {
             settled.incrementAndGet();
@@ -202,16 +242,22 @@ public final class Spool implements AutoCloseable {
                     continue;
                 }
                 group.add(first);
-                queue.drainTo(group, 4096);
+                queue.drainTo(group, MAX_GROUP);
+                List<Pending> written = List.copyOf(group);
+                inFlight = written;
                 write(group);
-                group.forEach(pending -> pending.durable().complete(null));
-                settled.addAndGet(group.size());
+                inFlight = List.of();
+                settled.addAndGet(written.size());
                 LockSupport.unpark(loader);
+                // Completing runs what waits on the records (answering a request, at most) on the answering thread,
+                // while this one gathers and fsyncs the next group.
+                answers.execute(() -> written.forEach(pending -> pending.durable().complete(null)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (IOException | RuntimeException e) {
                 log.error("{} spool: write failed", name, e);
+                inFlight = List.of();
                 group.forEach(pending -> pending.durable().completeExceptionally(e));
                 settled.addAndGet(group.size());
             } finally {
@@ -245,7 +291,7 @@ public final class Spool implements AutoCloseable {
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
-        channel.force(false);
+        sync.sync(channel);
         Position at = durable;
         long offset = at.offset() + size;
         if (offset >= SEGMENT_BYTES) {
@@ -256,6 +302,30 @@ public final class Spool implements AutoCloseable {
         } else {
             durable = new Position(at.segment(), offset);
         }
+    }
+
+    /**
+     * Fails the appends that have waited too long, in the writer's hands (a disk that hangs) or behind them in the queue,
+     * so that their senders hear of it and may retry; what the writer later completes is then ignored.
+     */
+    private void failOverdue() {
+        long now = System.nanoTime();
+        for (Pending pending : inFlight) {
+            failIfOverdue(pending, now);
+        }
+        for (Pending pending : queue) {
+            if (!failIfOverdue(pending, now)) {
+                break; // the queue is in arrival order: the rest are younger
+            }
+        }
+    }
+
+    private boolean failIfOverdue(Pending pending, long now) {
+        if (now - pending.sinceNanos() < failAfterNanos) {
+            return false;
+        }
+        pending.durable().completeExceptionally(new Full("the " + name + " were not written to disk in time; a retry is safe"));
+        return true;
     }
 
     /**
@@ -428,6 +498,8 @@ public final class Spool implements AutoCloseable {
         hurry = true;
         try {
             writer.join(10_000);
+            answers.shutdown();
+            answers.awaitTermination(10, TimeUnit.SECONDS);
             LockSupport.unpark(loader);
             loader.join(10_000);
         } catch (InterruptedException e) {

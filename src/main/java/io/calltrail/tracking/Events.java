@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -33,7 +31,8 @@ import org.jdbi.v3.core.Jdbi;
  * absorbed by the primary key.
  */
 public final class Events implements AutoCloseable {
-    private static final long ANSWER_TIMEOUT_SECONDS = 20;
+    /** A request whose events are not on disk by then is answered 503: its sender may retry. */
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
     private static final int LOAD_BATCH = 2000;
     private static final long MAX_BACKLOG_BYTES = 512L * 1024 * 1024;
 
@@ -106,7 +105,7 @@ public final class Events implements AutoCloseable {
         this.onPhoneClicks = onPhoneClicks;
         this.clock = clock;
         this.metrics = metrics;
-        this.spool = Spool.open(spoolDir, "events", this::load, flushCommits, LOAD_BATCH, MAX_BACKLOG_BYTES);
+        this.spool = Spool.open(spoolDir, "events", this::load, flushCommits, LOAD_BATCH, MAX_BACKLOG_BYTES, ANSWER_WITHIN);
     }
 
     /**
@@ -122,17 +121,13 @@ public final class Events implements AutoCloseable {
             records.add(row.encode());
         }
         int accepted = records.size();
-        return spool.append(records)
-                .orTimeout(ANSWER_TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .handle((durable, failure) -> {
-                    if (failure == null) {
-                        return accepted;
-                    }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    throw cause instanceof TimeoutException
-                            ? new Spool.Full("events were not written in time; a retry is safe (duplicates are absorbed)")
-                            : new Spool.Full("events could not be written to disk: " + cause.getMessage());
-                });
+        return spool.append(records).handle((durable, failure) -> {
+            if (failure == null) {
+                return accepted;
+            }
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            throw cause instanceof Spool.Full full ? full : new Spool.Full("events could not be written to disk: " + cause.getMessage());
+        });
     }
 
     /** Waits until every event acknowledged so far is in the database (tests, shutdown). */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -178,5 +179,34 @@ class SpoolTest {
             spool.append(records("x".repeat(100))).join();
             assertThatThrownBy(() -> spool.append(records("y"))).isInstanceOf(Spool.Full.class);
         }
+    }
+
+    @Test
+    void anAppendTheDiskDoesNotTakeInTimeFailsAndLaterOnesSucceed(@TempDir Path dir) throws Exception {
+        CountDownLatch diskBack = new CountDownLatch(1);
+        AtomicBoolean hanging = new AtomicBoolean(true);
+        Spool.Sync hangingDisk = channel -> {
+            if (hanging.get()) {
+                try {
+                    diskBack.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            channel.force(false);
+        };
+        try (Spool spool = Spool.open(dir, "t", this::deliver, () -> { }, 100, 1 << 20, Duration.ofMillis(200), hangingDisk)) {
+            CompletableFuture<Void> stuck = spool.append(records("first"));
+            CompletableFuture<Void> queued = spool.append(records("second"));
+            assertThatThrownBy(() -> stuck.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(Spool.Full.class)
+                    .hasMessageContaining("not written to disk in time");
+            assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(Spool.Full.class);
+            hanging.set(false);
+            diskBack.countDown();
+            spool.append(records("third")).get(5, TimeUnit.SECONDS);
+            assertThat(spool.awaitLoaded(Duration.ofSeconds(5))).isTrue();
+        }
+        // Failed for their senders, the first two were written after all: a retry would be absorbed as a duplicate.
+        assertThat(delivered).containsExactly("first", "second", "third");
     }
 }
