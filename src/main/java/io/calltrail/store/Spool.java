@@ -250,7 +250,7 @@ public final class Spool implements AutoCloseable {
                 settled.addAndGet(written.size());
                 LockSupport.unpark(loader);
                 // Completing runs what waits on the records (answering a request, at most) on the answering thread,
-                // while this one gathers and fsyncs the next group.
+                // while this one writes and fsyncs the next group.
                 answers.execute(() -> written.forEach(pending -> pending.durable().complete(null)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
