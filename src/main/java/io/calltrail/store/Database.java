@@ -2,6 +2,7 @@ package io.calltrail.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.calltrail.store.migration.V15__TrackingEventWithoutForeignKeys;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -78,6 +79,7 @@ public final class Database implements AutoCloseable {
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
+                .javaMigrations(new V15__TrackingEventWithoutForeignKeys())
                 .load();
         int applied = flyway.migrate().migrationsExecuted;
         log.info("database schema is current ({} migration(s) applied now)", applied);
