@@ -11,7 +11,7 @@ import org.flywaydb.core.api.migration.Context;
 
 /**
  * Drops the foreign keys of {@code tracking_event}, the table every beacon writes to. Checking them cost each stored
- * event two lookups (on H2, a quarter of the loader's time), for ids that the server itself took from its property
+ * event two lookups (a quarter of H2's time inserting an event), for ids that the server itself took from its property
  * catalogue; and an event accepted just before its property was deleted would have stopped the spool's loader for good.
  * The constraints were named by each database when they were made, so their names are read from the catalogue: this is
  * why the migration is code and not one portable SQL file.
