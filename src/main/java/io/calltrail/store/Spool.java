@@ -350,7 +350,7 @@ public final class Spool implements AutoCloseable {
         while (running || backlogBytes() > 0) {
             try {
                 if (backoffMillis > 0) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
+                    backOff(backoffMillis);
                 }
                 int handed = loadOnce();
                 settle(false);
@@ -373,6 +373,18 @@ public final class Spool implements AutoCloseable {
         } catch (RuntimeException | IOException e) {
             log.warn("{} spool: could not settle on close; records since the last checkpoint load again at start: {}",
                     name, e.toString());
+        }
+    }
+
+    /**
+     * Waits the whole backoff (or until the spool closes): the writer wakes the loader after every fsync, and a woken
+     * loader would retry a failing database on every group written, logging each time.
+     */
+    private void backOff(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        long left;
+        while (running && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -208,5 +209,23 @@ class SpoolTest {
         }
         // Failed for their senders, the first two were written after all: a retry would be absorbed as a duplicate.
         assertThat(delivered).containsExactly("first", "second", "third");
+    }
+
+    @Test
+    void aFailingConsumerIsRetriedAfterABackoffNotAfterEveryWrite(@TempDir Path dir) throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Spool.Consumer databaseDown = records -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("database down");
+        };
+        try (Spool spool = Spool.open(dir, "t", databaseDown, 100, 1 << 20)) {
+            for (int i = 0; i < 100; i++) {
+                spool.append(records("r" + i)).get(5, TimeUnit.SECONDS);
+                Thread.sleep(5);
+            }
+        }
+        // A hundred writes over more than half a second each woke the loader; waiting 100, 200, 400 ms between its
+        // attempts, it made a handful (one more as it closed).
+        assertThat(attempts.get()).isBetween(2, 8);
     }
 }
