@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BiConsumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -125,8 +124,8 @@ public final class Events implements AutoCloseable {
             if (failure == null) {
                 return accepted;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            throw cause instanceof Spool.Full full ? full : new Spool.Full("events could not be written to disk: " + cause.getMessage());
+            // The spool's own future: it fails with the writer's error itself, never wrapped.
+            throw failure instanceof Spool.Full full ? full : new Spool.Full("events could not be written to disk: " + failure.getMessage());
         });
     }
 
